@@ -1,0 +1,68 @@
+# The two commands are `make run` and `make test`; each sets up what it needs (virtual environment,
+# packages, NLU model) and is quick the second time. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+MODEL := rasa_project/models/nlu.tar.gz
+NLU_SOURCES := rasa_project/config.yml rasa_project/domain.yml $(wildcard rasa_project/data/nlu/*.yml)
+
+# Rasa asks about telemetry on first use and TensorFlow is chatty; neither helps here.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+
+.PHONY: help run chat test lint unit validate train model evaluate bench lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: $(MODEL)  ## start the bot: Telegram if TELEGRAM_BOT_TOKEN is set, else a chat in this terminal
+	@if [ -n "$${TELEGRAM_BOT_TOKEN:-}" ]; then $(PY) -m bot run; else $(PY) -m bot chat; fi
+
+chat: $(MODEL)  ## chat with the assistant in this terminal
+	$(PY) -m bot chat
+
+test: lint validate $(MODEL)  ## set up everything and run the whole test suite
+	$(PY) -m pytest
+
+lint: $(INSTALLED)  ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+unit: $(INSTALLED)  ## only the tests that need no trained model
+	$(PY) -m pytest -m "not model"
+
+validate: $(INSTALLED)  ## rasa data validate
+	cd rasa_project && ../$(VENV)/bin/rasa data validate --fail-on-warnings --quiet
+
+model: $(MODEL)  ## train the NLU model if it is missing or older than its data/config
+
+train: $(INSTALLED)  ## retrain the NLU model now
+	rm -f $(MODEL)
+	$(MAKE) model
+
+$(MODEL): $(NLU_SOURCES) | $(INSTALLED)
+	cd rasa_project && ../$(VENV)/bin/rasa train nlu --fixed-model-name nlu --out models --quiet
+
+evaluate: $(MODEL)  ## held-out accuracy per language, language detection, confusions
+	$(PY) -m bot evaluate
+
+bench: $(MODEL)  ## load time, latency, throughput, memory, training time
+	$(PY) -m bot.bench
+
+$(INSTALLED): requirements.lock pyproject.toml
+	python=$$(scripts/find-python.sh) && "$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+lock: $(INSTALLED)  ## rewrite requirements.lock from the current environment
+	{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:  ## remove the virtual environment, models and caches (not the database)
+	rm -rf $(VENV) rasa_project/models rasa_project/.rasa .pytest_cache .mypy_cache .ruff_cache

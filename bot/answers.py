@@ -1,0 +1,109 @@
+"""The answer catalogue: texts per language and intent, filled in with the office's facts.
+
+`data/answers/<lang>.yml` holds the texts with placeholders, `data/office.yml` each fact once,
+`data/languages.yml` the supported languages. Nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+# Unicode "left-to-right isolate" and "pop directional isolate": inside Arabic or Persian text
+# they keep "+49 7721 82-2153" or an e-mail address in its own order instead of reshuffling it.
+LTR_ISOLATE = "\u2066"
+POP_ISOLATE = "\u2069"
+
+# Keys every language must have, besides one per intent of the NLU domain.
+EXTRA_KEYS = ("contact_card", "nlu_fallback", "unsupported_language", "empty_message")
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    rtl: bool
+
+
+def _read_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def international_phone(local: str, country_code: str = "49") -> str:
+    """'07721 / 82-2153' -> '+49 7721 82-2153': readable and dialable from any phone."""
+    area, _, rest = local.partition("/")
+    area_digits = re.sub(r"\D", "", area).removeprefix("0")
+    return f"+{country_code} {area_digits} {rest.strip()}".strip()
+
+
+def dial_string(phone: str) -> str:
+    """'+49 7721 82-2153' -> '+497721822153' (for tel: links)."""
+    return "+" + re.sub(r"\D", "", phone)
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+class Catalogue:
+    """All answers in all languages, rendered with the office's facts."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        spec = _read_yaml(data_dir / "languages.yml")
+        self.fallback: str = spec["fallback"]
+        self.languages: dict[str, Language] = {
+            code: Language(code, entry["name"], entry["direction"] == "rtl")
+            for code, entry in spec["languages"].items()
+        }
+        self.office: dict[str, str] = {
+            key: str(value) for key, value in _read_yaml(data_dir / "office.yml").items()
+        }
+        self.texts: dict[str, dict[str, str]] = {
+            code: _read_yaml(data_dir / "answers" / f"{code}.yml") for code in self.languages
+        }
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self.languages)
+
+    def facts(self) -> dict[str, str]:
+        """The office facts as shown to people: the phone numbers in international form."""
+        shown = dict(self.office)
+        shown["phone"] = international_phone(self.office["phone"])
+        shown["fax"] = international_phone(self.office["fax"])
+        return shown
+
+    def language_list(self) -> str:
+        return ", ".join(language.name for language in self.languages.values())
+
+    def text(self, key: str, language: str) -> str:
+        """The raw template; German (the fallback) when the language lacks it."""
+        texts = self.texts.get(language) or {}
+        if key in texts:
+            return texts[key]
+        return self.texts[self.fallback][key]
+
+    def render(self, key: str, language: str) -> str:
+        """The answer `key` in `language`, with every placeholder filled in."""
+        rtl = self.languages.get(language, self.languages[self.fallback]).rtl
+
+        def isolate(value: str) -> str:
+            return f"{LTR_ISOLATE}{value}{POP_ISOLATE}" if rtl else value
+
+        values = {name: isolate(value) for name, value in self.facts().items()}
+        values["languages"] = self.language_list()
+        values["contact_card"] = self.text("contact_card", language).format(**values)
+        return self.text(key, language).format(**values).strip()
+
+    def unsupported_language_answer(self) -> str:
+        """For a language the bot does not speak: German, then English, with the language list."""
+        return "\n\n".join(
+            self.render("unsupported_language", code) for code in (self.fallback, "en")
+        )

@@ -1,0 +1,169 @@
+"""How good is the assistant? Intent and language accuracy on the held-out set, per language.
+
+`make evaluate` prints the report; tests/test_evaluation.py holds the floors CI enforces.
+Every message goes through `Assistant.handle`, exactly as a newcomer's would, with no prior
+knowledge of the user (no previous language, no phone language): the hardest case.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.assistant import Assistant, Incoming
+from bot.language import SUPPORTED
+from bot.nlu import FALLBACK_INTENT
+from bot.settings import Settings
+
+HELD_OUT_PATH = Path(__file__).resolve().parent.parent / "rasa_project/tests/test_nlu.yml"
+OUT_OF_SCOPE = "out_of_scope"
+# A message of at most this many words counts as "short" in the language figures.
+SHORT_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    intent: str
+    language: str
+    hard: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    example: Example
+    intent: str
+    language: str
+    reply_language: str
+
+    @property
+    def correct(self) -> bool:
+        """The right intent; an honest "not sure" for an out-of-scope message is right too,
+        since both send the question to a person with the same answer."""
+        if self.intent == self.example.intent:
+            return True
+        return self.example.intent == OUT_OF_SCOPE and self.intent == FALLBACK_INTENT
+
+    @property
+    def confidently_wrong(self) -> bool:
+        """The bot gave an answer, and it was the wrong one (worse than "not sure")."""
+        return not self.correct and self.intent != FALLBACK_INTENT
+
+    @property
+    def short(self) -> bool:
+        return len(self.example.text.split()) <= SHORT_WORDS
+
+
+def load_examples(path: Path = HELD_OUT_PATH) -> list[Example]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    examples = []
+    for block in document["nlu"]:
+        metadata = block.get("metadata") or {}
+        for line in str(block["examples"]).splitlines():
+            if line.strip().startswith("- "):
+                examples.append(
+                    Example(
+                        text=line.strip()[2:],
+                        intent=block["intent"],
+                        language=metadata["language"],
+                        hard=bool(metadata.get("hard")),
+                    )
+                )
+    return examples
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def select(self, language: str | None = None, hard: bool | None = None) -> list[Outcome]:
+        return [
+            outcome
+            for outcome in self.outcomes
+            if (language is None or outcome.example.language == language)
+            and (hard is None or outcome.example.hard == hard)
+        ]
+
+    @staticmethod
+    def rate(outcomes: list[Outcome], attribute: str) -> float:
+        return sum(bool(getattr(o, attribute)) for o in outcomes) / len(outcomes) if outcomes else 0.0
+
+    def intent_accuracy(self, language: str | None = None, hard: bool | None = None) -> float:
+        return self.rate(self.select(language, hard), "correct")
+
+    def confidently_wrong(self, language: str | None = None) -> float:
+        return self.rate(self.select(language), "confidently_wrong")
+
+    def fallback_rate(self, language: str | None = None) -> float:
+        outcomes = self.select(language)
+        return sum(o.intent == FALLBACK_INTENT for o in outcomes) / len(outcomes)
+
+    def language_accuracy(self, language: str | None = None, short: bool | None = None) -> float:
+        outcomes = [o for o in self.select(language) if short is None or o.short == short]
+        hits = sum(o.language == o.example.language for o in outcomes)
+        return hits / len(outcomes) if outcomes else 0.0
+
+    def confusions(self, top: int = 12) -> list[tuple[tuple[str, str], int]]:
+        pairs = Counter((o.example.intent, o.intent) for o in self.outcomes if not o.correct)
+        return pairs.most_common(top)
+
+
+async def evaluate(assistant: Assistant, examples: list[Example]) -> Report:
+    report = Report()
+    started = time.perf_counter()
+    for example in examples:
+        reply = await assistant.handle(Incoming(example.text))
+        report.outcomes.append(Outcome(example, reply.intent, reply.language, reply.reply_language))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def format_report(report: Report) -> str:
+    lines = [
+        f"Held-out set: {len(report.outcomes)} messages, answered in {report.seconds:.1f} s",
+        "",
+        "lang  n    intent  hard    wrong*  fallback  language  lang(short)",
+    ]
+    languages = sorted({o.example.language for o in report.outcomes}, key=SUPPORTED.index)
+    for language in [*languages, None]:
+        outcomes = report.select(language)
+        lines.append(
+            f"{language or 'all':5} {len(outcomes):<4} "
+            f"{report.intent_accuracy(language):6.1%}  "
+            f"{report.intent_accuracy(language, hard=True):6.1%}  "
+            f"{report.confidently_wrong(language):6.1%}  "
+            f"{report.fallback_rate(language):8.1%}  "
+            f"{report.language_accuracy(language):8.1%}  "
+            f"{report.language_accuracy(language, short=True):8.1%}"
+        )
+    lines += [
+        "",
+        "* wrong: the bot answered, and with the wrong topic (an honest fallback is not counted).",
+        "",
+        "Most frequent confusions (label -> answered as):",
+    ]
+    for (gold, predicted), count in report.confusions():
+        lines.append(f"  {count:3}  {gold} -> {predicted}")
+    wrong_language: dict[str, Counter[str]] = defaultdict(Counter)
+    for outcome in report.outcomes:
+        if outcome.language != outcome.example.language:
+            wrong_language[outcome.example.language][outcome.language] += 1
+    lines += ["", "Language detection mistakes (label: detected as):"]
+    for language in languages:
+        mistakes = ", ".join(f"{code} {n}" for code, n in wrong_language[language].most_common(5))
+        lines.append(f"  {language}: {mistakes or '-'}")
+    return "\n".join(lines)
+
+
+async def main(settings: Settings) -> int:
+    from bot.runtime import running_assistant
+
+    async with running_assistant(settings, ":memory:") as assistant:
+        report = await evaluate(assistant, load_examples())
+    print(format_report(report))
+    return 0

@@ -1,0 +1,34 @@
+"""Builds the assistant from the settings and closes what it opened: one place for the wiring."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.answers import Catalogue
+from bot.assistant import Assistant
+from bot.language import LanguageDetector
+from bot.nlu import InProcessNlu, Nlu, RasaHttpNlu
+from bot.settings import Settings
+from bot.store import Store
+
+
+def open_nlu(settings: Settings) -> Nlu:
+    if settings.rasa_url:
+        return RasaHttpNlu(settings.rasa_url)
+    return InProcessNlu.load(settings.model_path)
+
+
+@asynccontextmanager
+async def running_assistant(
+    settings: Settings, database_path: Path | str | None = None
+) -> AsyncIterator[Assistant]:
+    """The assistant with its NLU client and database open; closed again on exit."""
+    nlu = open_nlu(settings)
+    store = await Store.open(database_path or settings.database_path)
+    try:
+        yield Assistant(nlu, store, Catalogue(), LanguageDetector())
+    finally:
+        await store.close()
+        await nlu.close()
