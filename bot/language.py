@@ -25,10 +25,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 SUPPORTED = ("ar", "fa", "uk", "ru", "tr", "fr", "en", "de")
+SUPPORTED_LATIN = ("de", "en", "tr", "fr")
+# Latin-script languages newcomers may write that the bot does not speak (lingua knows them).
+UNSUPPORTED_LATIN = ("es", "it", "pt", "pl", "nl", "ro", "sq", "so", "sw", "hr")
 UNDETERMINED = "und"
 NLU_DATA_DIR = Path(__file__).resolve().parent.parent / "rasa_project" / "data" / "nlu"
 
@@ -86,6 +90,7 @@ _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
 
 # Weights of the priors, in nats added to a language's log-likelihood (tuned on the held-out set,
 # see docs/language-detection.md). A previous message is stronger evidence than the phone's setting.
+EVIDENCE_WEIGHT = 0.25
 PREVIOUS_LANGUAGE_BONUS = 5.0
 UI_LANGUAGE_BONUS = 2.5
 # lingua decides "a language we do not speak" only for texts with enough words to be sure.
@@ -115,8 +120,17 @@ def script_of(char: str) -> str | None:
 
 
 def dominant_script(text: str) -> str | None:
+    """The script that decides the language. Any non-Latin script wins over Latin: in
+    "وين Integrationskurs" the Latin word is a German loanword, the Arabic words tell the language.
+    """
     counts = Counter(script for char in text if char.isalpha() and (script := script_of(char)))
+    if len(counts) > 1:
+        del counts["latin"]
     return counts.most_common(1)[0][0] if counts else None
+
+
+def words_in_script(text: str, script: str) -> str:
+    return " ".join(word for word in text.split() if dominant_script(word) == script)
 
 
 _NOT_LETTERS = re.compile(r"[^\w\s]|_", re.UNICODE)
@@ -144,10 +158,16 @@ class NaiveBayes:
 
     def __init__(self, samples: Iterable[tuple[str, str]], alpha: float = 0.1) -> None:
         counts: dict[str, Counter[str]] = defaultdict(Counter)
+        documents: Counter[str] = Counter()
         for language, text in samples:
             counts[language].update(char_ngrams(text))
+            documents[language] += 1
         vocabulary = set().union(*counts.values()) if counts else set()
         self.languages = sorted(counts)
+        # How often each language writes in this script: Latin-script Arabic exists, but a
+        # Latin-script message is far more often German, English, Turkish or French.
+        total = sum(documents.values())
+        self._log_prior = {language: math.log(documents[language] / total) for language in counts}
         self._log_prob: dict[str, dict[str, float]] = {}
         self._unseen: dict[str, float] = {}
         for language, grams in counts.items():
@@ -157,10 +177,12 @@ class NaiveBayes:
             }
             self._unseen[language] = math.log(alpha / denominator)
 
-    def log_likelihoods(self, text: str) -> dict[str, float]:
+    def log_scores(self, text: str) -> dict[str, float]:
+        """log P(language) + log P(text | language), up to a constant."""
         grams = char_ngrams(text)
         return {
-            language: sum(self._log_prob[language].get(g, self._unseen[language]) for g in grams)
+            language: self._log_prior[language]
+            + sum(self._log_prob[language].get(g, self._unseen[language]) for g in grams)
             for language in self.languages
         }
 
@@ -188,32 +210,59 @@ def _softmax(scores: dict[str, float]) -> dict[str, float]:
 
 
 class LanguageDetector:
-    """detect(text, previous=..., ui_language=...) -> Detection. Build once; thread-safe to use."""
+    """detect(text, previous=..., ui_language=...) -> Detection. Build once, then reuse."""
 
-    def __init__(self, samples: Iterable[tuple[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        samples: Iterable[tuple[str, str]] | None = None,
+        *,
+        evidence_weight: float = EVIDENCE_WEIGHT,
+        previous_bonus: float = PREVIOUS_LANGUAGE_BONUS,
+        ui_bonus: float = UI_LANGUAGE_BONUS,
+    ) -> None:
+        self.evidence_weight = evidence_weight
+        self.previous_bonus = previous_bonus
+        self.ui_bonus = ui_bonus
+        rows = [
+            (language, normalise(text))
+            for language, text in (read_training_texts() if samples is None else samples)
+        ]
+        # German words inside other languages' examples ("Integrationskurs", "Termin") say nothing
+        # about the writer's language: they are kept out of the Latin-script Arabic, Persian,
+        # Ukrainian and Russian classes, and ignored in a message that has other words too.
+        latin_native = {word for lang, text in rows if lang in SUPPORTED_LATIN for word in text.split()}
+        self.loanwords = {
+            word
+            for lang, text in rows
+            if lang not in SUPPORTED_LATIN
+            for word in text.split()
+            if word in latin_native
+        }
         by_script: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for language, text in read_training_texts() if samples is None else samples:
-            clean = normalise(text)
-            script = dominant_script(clean)
-            if script:
-                by_script[script].append((language, clean))
-        self._models = {script: NaiveBayes(rows) for script, rows in by_script.items()}
+        for language, text in rows:
+            for script in {s for word in text.split() if (s := dominant_script(word))}:
+                words = words_in_script(text, script).split()
+                if script == "latin" and language not in SUPPORTED_LATIN:
+                    words = [word for word in words if word not in latin_native]
+                if words:
+                    by_script[script].append((language, " ".join(words)))
+        self._models = {script: NaiveBayes(samples) for script, samples in by_script.items()}
 
     @cached_property
-    def _lingua(self) -> object:
+    def _lingua(self) -> Any:
         from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-        codes = [*(SUPPORTED_LATIN), "es", "it", "pt", "pl", "nl", "ro", "sq", "so", "sw", "hr"]
-        languages = [IsoCode639_1.from_str(code) for code in codes]
-        return LanguageDetectorBuilder.from_iso_codes_639_1(*languages).build()
+        codes = [*SUPPORTED_LATIN, *UNSUPPORTED_LATIN]
+        return LanguageDetectorBuilder.from_iso_codes_639_1(
+            *(IsoCode639_1.from_str(code) for code in codes)
+        ).build()
 
     def _unsupported_latin(self, text: str) -> tuple[str, float] | None:
         """A Latin-script language we do not speak, if lingua is sure of it."""
         if len(text.split()) < MIN_WORDS_FOR_UNSUPPORTED:
             return None
-        values = self._lingua.compute_language_confidence_values(text)  # type: ignore[attr-defined]
-        best = values[0]
-        code = best.language.iso_code_639_1.name.lower()
+        best = self._lingua.compute_language_confidence_values(text)[0]
+        code = str(best.language.iso_code_639_1.name).lower()
         if code in SUPPORTED or best.value < MIN_UNSUPPORTED_CONFIDENCE:
             return None
         return code, float(best.value)
@@ -234,21 +283,25 @@ class LanguageDetector:
         if model is None:
             return Detection(UNDETERMINED, 0.0, "unknown script")
 
-        scores = model.log_likelihoods(clean)
-        evidence = _softmax(scores)
-        for language, bonus in ((previous, PREVIOUS_LANGUAGE_BONUS), (ui_language, UI_LANGUAGE_BONUS)):
+        words = words_in_script(clean, script).split()
+        content = [word for word in words if word not in self.loanwords] or words
+        # Character n-grams of one text overlap heavily, so their evidence is not independent:
+        # scaling it down keeps naive Bayes from being sure of "Adresse" after one word.
+        scores = {
+            language: score * self.evidence_weight
+            for language, score in model.log_scores(" ".join(content)).items()
+        }
+        text_only = max(scores, key=scores.__getitem__)
+        for language, bonus in ((previous, self.previous_bonus), (ui_language, self.ui_bonus)):
             if language in scores:
                 scores[language] += bonus
         posterior = _softmax(scores)
         best = max(posterior, key=posterior.__getitem__)
-        # The priors decided if the text alone would have chosen another language.
-        source = "model" if best == max(evidence, key=evidence.__getitem__) else "prior"
 
         if script == "latin" and best in SUPPORTED_LATIN:
-            unsupported = self._unsupported_latin(clean)
-            if unsupported and evidence[best] < 0.99:
-                return Detection(unsupported[0], unsupported[1], "lingua")
-        return Detection(best, posterior[best], source)
+            unsupported = self._unsupported_latin(" ".join(words))
+            if unsupported and _softmax({k: v for k, v in scores.items()})[best] < 0.99:
+                return Detection(*unsupported, "lingua")
+        return Detection(best, posterior[best], "text" if best == text_only else "prior")
 
 
-SUPPORTED_LATIN = ("de", "en", "tr", "fr")
