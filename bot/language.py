@@ -92,7 +92,7 @@ _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
 # see docs/language-detection.md). A previous message is stronger evidence than the phone's setting.
 EVIDENCE_WEIGHT = 0.25
 PREVIOUS_LANGUAGE_BONUS = 5.0
-UI_LANGUAGE_BONUS = 2.5
+UI_LANGUAGE_BONUS = 4.0
 # lingua decides "a language we do not speak" only for texts with enough words to be sure.
 MIN_WORDS_FOR_UNSUPPORTED = 3
 MIN_UNSUPPORTED_CONFIDENCE = 0.75
@@ -284,12 +284,16 @@ class LanguageDetector:
             return Detection(UNDETERMINED, 0.0, "unknown script")
 
         words = words_in_script(clean, script).split()
-        content = [word for word in words if word not in self.loanwords] or words
+        content = [word for word in words if word not in self.loanwords]
+        prior = next((code for code in (previous, ui_language) if code in model.languages), None)
+        if not content and prior:
+            # Only words every newcomer uses ("Jobcenter", "Termin"): the text cannot tell.
+            return Detection(prior, 0.5, "prior")
         # Character n-grams of one text overlap heavily, so their evidence is not independent:
         # scaling it down keeps naive Bayes from being sure of "Adresse" after one word.
         scores = {
             language: score * self.evidence_weight
-            for language, score in model.log_scores(" ".join(content)).items()
+            for language, score in model.log_scores(" ".join(content or words)).items()
         }
         text_only = max(scores, key=scores.__getitem__)
         for language, bonus in ((previous, self.previous_bonus), (ui_language, self.ui_bonus)):
@@ -300,7 +304,7 @@ class LanguageDetector:
 
         if script == "latin" and best in SUPPORTED_LATIN:
             unsupported = self._unsupported_latin(" ".join(words))
-            if unsupported and _softmax({k: v for k, v in scores.items()})[best] < 0.99:
+            if unsupported:
                 return Detection(*unsupported, "lingua")
         return Detection(best, posterior[best], "text" if best == text_only else "prior")
 

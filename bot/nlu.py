@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,7 +18,8 @@ import httpx
 logger = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "nlu_fallback"
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "rasa_project/models/nlu.tar.gz"
+RASA_PROJECT_DIR = Path(__file__).resolve().parent.parent / "rasa_project"
+DEFAULT_MODEL_PATH = RASA_PROJECT_DIR / "models" / "nlu.tar.gz"
 # Rasa refuses very long texts slowly, and nothing past this helps classify a question.
 MAX_PARSE_CHARS = 1000
 
@@ -78,6 +80,13 @@ class InProcessNlu:
             raise FileNotFoundError(f"No NLU model at {model_path}: run `make model` first.")
         # Importing Rasa pulls in TensorFlow: only pay for it when the in-process model is used.
         from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+        # Rasa's structured logger prints every parsed message (its text) at DEBUG by default.
+        configure_structlog(logging.WARNING)
+        # The model names the project's custom components (rasa_project/components/).
+        if str(RASA_PROJECT_DIR) not in sys.path:
+            sys.path.insert(0, str(RASA_PROJECT_DIR))
 
         logger.info("Loading NLU model %s", model_path)
         return cls(Agent.load(str(model_path)))

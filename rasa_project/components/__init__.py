@@ -1,0 +1,1 @@
+"""Custom Rasa components of this project (importable when Rasa runs in rasa_project/)."""
