@@ -14,15 +14,13 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help run chat test lint unit validate train model evaluate bench lock clean
+
+.PHONY: help run test lint unit validate train model evaluate bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-run: $(MODEL)  ## start the bot: Telegram if TELEGRAM_BOT_TOKEN is set, else a chat in this terminal
-	@if [ -n "$${TELEGRAM_BOT_TOKEN:-}" ]; then $(PY) -m bot run; else $(PY) -m bot chat; fi
-
-chat: $(MODEL)  ## chat with the assistant in this terminal
+run: $(MODEL)  ## set up everything and start the assistant (a chat in this terminal)
 	$(PY) -m bot chat
 
 test: lint validate $(MODEL)  ## set up everything and run the whole test suite

@@ -81,7 +81,7 @@ class Assistant:
             text, previous=stored.language if stored else None, ui_language=ui_language
         )
         if pinned or not detection.supported:
-            reply_language = _first_supported(stored and stored.language, ui_language)
+            reply_language = _first_supported(stored.language if stored else None, ui_language)
         else:
             reply_language = detection.language
 

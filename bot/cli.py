@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-
 from typing import Any, TextIO
 
 from bot.assistant import Assistant, Incoming, Reply
-from bot.settings import Settings
 from bot.runtime import running_assistant
+from bot.settings import Settings
 
 CHAT_USER = "terminal"
 CHAT_BANNER = (
@@ -84,6 +83,3 @@ async def answer_lines(assistant: Assistant, source: TextIO, sink: TextIO) -> in
 async def ask_jsonl(settings: Settings, database: str | None) -> int:
     async with running_assistant(settings, database) as assistant:
         return await answer_lines(assistant, sys.stdin, sys.stdout)
-
-
-

@@ -10,27 +10,16 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import yaml
 
 from bot.assistant import Assistant, Incoming
 from bot.language import SUPPORTED
 from bot.nlu import FALLBACK_INTENT
+from bot.nlu_data import Example, held_out_examples
 from bot.settings import Settings
 
-HELD_OUT_PATH = Path(__file__).resolve().parent.parent / "rasa_project/tests/test_nlu.yml"
 OUT_OF_SCOPE = "out_of_scope"
 # A message of at most this many words counts as "short" in the language figures.
 SHORT_WORDS = 3
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    intent: str
-    language: str
-    hard: bool
 
 
 @dataclass(frozen=True)
@@ -58,24 +47,6 @@ class Outcome:
         return len(self.example.text.split()) <= SHORT_WORDS
 
 
-def load_examples(path: Path = HELD_OUT_PATH) -> list[Example]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    examples = []
-    for block in document["nlu"]:
-        metadata = block.get("metadata") or {}
-        for line in str(block["examples"]).splitlines():
-            if line.strip().startswith("- "):
-                examples.append(
-                    Example(
-                        text=line.strip()[2:],
-                        intent=block["intent"],
-                        language=metadata["language"],
-                        hard=bool(metadata.get("hard")),
-                    )
-                )
-    return examples
-
-
 @dataclass
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
@@ -91,7 +62,9 @@ class Report:
 
     @staticmethod
     def rate(outcomes: list[Outcome], attribute: str) -> float:
-        return sum(bool(getattr(o, attribute)) for o in outcomes) / len(outcomes) if outcomes else 0.0
+        return (
+            sum(bool(getattr(o, attribute)) for o in outcomes) / len(outcomes) if outcomes else 0.0
+        )
 
     def intent_accuracy(self, language: str | None = None, hard: bool | None = None) -> float:
         return self.rate(self.select(language, hard), "correct")
@@ -164,6 +137,6 @@ async def main(settings: Settings) -> int:
     from bot.runtime import running_assistant
 
     async with running_assistant(settings, ":memory:") as assistant:
-        report = await evaluate(assistant, load_examples())
+        report = await evaluate(assistant, held_out_examples())
     print(format_report(report))
     return 0

@@ -10,7 +10,8 @@
 3. For longer Latin-script texts, **lingua** (restricted to Latin-script languages) recognises
    languages we do not speak (Spanish, Italian, Somali…), so they get the fallback answer.
 4. **Priors**: the language the user wrote in last time, and Telegram's `language_code`. Short
-   messages ("ok", "Deutschkurs?") carry little evidence, so the priors decide; long ones overrule them.
+   messages ("ok", "Deutschkurs?") carry little evidence, so the priors decide; long ones overrule
+   them.
 
 docs/language-detection.md explains the design and its measured accuracy.
 """
@@ -24,17 +25,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
-import yaml
+from bot.nlu_data import training_examples
 
 SUPPORTED = ("ar", "fa", "uk", "ru", "tr", "fr", "en", "de")
 SUPPORTED_LATIN = ("de", "en", "tr", "fr")
 # Latin-script languages newcomers may write that the bot does not speak (lingua knows them).
 UNSUPPORTED_LATIN = ("es", "it", "pt", "pl", "nl", "ro", "sq", "so", "sw", "hr")
 UNDETERMINED = "und"
-NLU_DATA_DIR = Path(__file__).resolve().parent.parent / "rasa_project" / "data" / "nlu"
 
 # Letters that only a language the bot does not speak uses, within a script it otherwise shares.
 OWN_LETTERS: dict[str, str] = {
@@ -137,7 +136,7 @@ _NOT_LETTERS = re.compile(r"[^\w\s]|_", re.UNICODE)
 
 
 def normalise(text: str) -> str:
-    """Lower-case words of letters (and digits inside words, for "mar7aba"); no punctuation/emoji."""
+    """Lower-case words (with digits inside words, for "mar7aba"); no punctuation, no emoji."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _NOT_LETTERS.sub(" ", text)
     words = [word for word in text.split() if not word.isdigit()]
@@ -154,7 +153,7 @@ def char_ngrams(text: str, low: int = 1, high: int = 4) -> list[str]:
 
 
 class NaiveBayes:
-    """Multinomial naive Bayes over character n-grams: tiny, fast, trained in well under a second."""
+    """Multinomial naive Bayes over character n-grams: tiny, and trained in under a second."""
 
     def __init__(self, samples: Iterable[tuple[str, str]], alpha: float = 0.1) -> None:
         counts: dict[str, Counter[str]] = defaultdict(Counter)
@@ -187,19 +186,13 @@ class NaiveBayes:
         }
 
 
-def read_training_texts(nlu_dir: Path = NLU_DATA_DIR) -> list[tuple[str, str]]:
-    """(language, text) for every training example that carries language metadata."""
-    samples: list[tuple[str, str]] = []
-    for path in sorted(nlu_dir.glob("*.yml")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in document.get("nlu") or []:
-            language = (block.get("metadata") or {}).get("language")
-            if language not in SUPPORTED:
-                continue
-            for line in str(block.get("examples", "")).splitlines():
-                if line.strip().startswith("- "):
-                    samples.append((language, line.strip()[2:]))
-    return samples
+def read_training_texts() -> list[tuple[str, str]]:
+    """(language, text) of every training example in one of the supported languages."""
+    return [
+        (example.language, example.text)
+        for example in training_examples()
+        if example.language in SUPPORTED
+    ]
 
 
 def _softmax(scores: dict[str, float]) -> dict[str, float]:
@@ -230,7 +223,9 @@ class LanguageDetector:
         # German words inside other languages' examples ("Integrationskurs", "Termin") say nothing
         # about the writer's language: they are kept out of the Latin-script Arabic, Persian,
         # Ukrainian and Russian classes, and ignored in a message that has other words too.
-        latin_native = {word for lang, text in rows if lang in SUPPORTED_LATIN for word in text.split()}
+        latin_native = {
+            word for lang, text in rows if lang in SUPPORTED_LATIN for word in text.split()
+        }
         self.loanwords = {
             word
             for lang, text in rows
@@ -302,10 +297,8 @@ class LanguageDetector:
         posterior = _softmax(scores)
         best = max(posterior, key=posterior.__getitem__)
 
-        if script == "latin" and best in SUPPORTED_LATIN:
+        if script == "latin":
             unsupported = self._unsupported_latin(" ".join(words))
             if unsupported:
                 return Detection(*unsupported, "lingua")
         return Detection(best, posterior[best], "text" if best == text_only else "prior")
-
-

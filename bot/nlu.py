@@ -114,7 +114,9 @@ class RasaHttpNlu:
 
     async def parse(self, text: str) -> NluResult:
         try:
-            response = await self._client.post("/model/parse", json={"text": text[:MAX_PARSE_CHARS]})
+            response = await self._client.post(
+                "/model/parse", json={"text": text[:MAX_PARSE_CHARS]}
+            )
             response.raise_for_status()
             return NluResult.from_rasa(response.json())
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:

@@ -38,7 +38,9 @@ class Settings:
                 )
         log_level = env.get("LOG_LEVEL", "INFO").strip().upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+            raise SettingsError(
+                f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}"
+            )
         return cls(
             database_path=Path(env.get("DATABASE_PATH", "").strip() or cls.database_path),
             rasa_url=rasa_url,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from langdetect import DetectorFactory, LangDetectException, detect
 
-from bot.evaluate import SHORT_WORDS, load_examples
+from bot.evaluate import SHORT_WORDS
 from bot.language import UNDETERMINED, LanguageDetector, normalise
+from bot.nlu_data import held_out_examples
 
 
 @pytest.mark.parametrize(
@@ -92,7 +93,7 @@ def test_clearly_better_than_langdetect_on_short_held_out_messages(
 ) -> None:
     """The issue's yardstick: langdetect alone is weak on short messages."""
     DetectorFactory.seed = 0
-    short = [e for e in load_examples() if len(e.text.split()) <= SHORT_WORDS]
+    short = [e for e in held_out_examples() if len(e.text.split()) <= SHORT_WORDS]
     ours = sum(detector.detect(e.text).language == e.language for e in short) / len(short)
     theirs = sum(_langdetect(e.text) == e.language for e in short) / len(short)
     assert ours >= 0.62, ours

@@ -1,7 +1,7 @@
 """A second, different opinion on the intent, averaged with DIET's ("soft voting").
 
-DIET learns dense embeddings and is often *sure* when it is wrong (confidence 1.00). A linear model on
-TF-IDF character and word n-grams makes different mistakes and gives calibrated probabilities.
+DIET learns dense embeddings and is often *sure* when it is wrong (confidence 1.00). A linear model
+on TF-IDF character and word n-grams makes different mistakes and gives calibrated probabilities.
 Averaging the two distributions is more accurate than either alone, and — what matters most here —
 a wrong answer now rarely has a high confidence, so the FallbackClassifier after this component can
 turn it into an honest "I'm not sure, here is who can help". Figures: docs/benchmarks.md.
@@ -18,10 +18,6 @@ import unicodedata
 from typing import Any
 
 import joblib
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -29,13 +25,27 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
 
 # Letters that people write interchangeably: Arabic hamza forms, alif maqsura and ta marbuta,
 # Arabic vs Persian yeh/kaf (Persian typed on Arabic keyboards), tatweel, Russian yo.
 _SPELLING = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ي": "ی", "ك": "ک", "ـ": "", "ё": "е"}
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ي": "ی",
+        "ك": "ک",
+        "ـ": "",
+        "ё": "е",
+    }
 )
 
 
@@ -47,7 +57,7 @@ def normalise(text: str) -> str:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class SoftVotingIntentClassifier(GraphComponent, IntentClassifier):
+class SoftVotingIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[misc]
     """Averages DIET's intent distribution with a TF-IDF logistic regression's."""
 
     @staticmethod
@@ -145,7 +155,7 @@ class SoftVotingIntentClassifier(GraphComponent, IntentClassifier):
             weight = self.config["diet_weight"] if diet else 0.0
             averaged = {
                 label: float(weight * diet.get(label, 0.0) + (1 - weight) * probability)
-                for label, probability in zip(labels, linear)
+                for label, probability in zip(labels, linear, strict=True)
             }
             ranking = sorted(
                 ({"name": name, "confidence": value} for name, value in averaged.items()),
@@ -157,6 +167,3 @@ class SoftVotingIntentClassifier(GraphComponent, IntentClassifier):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
-
-
-

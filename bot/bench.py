@@ -1,0 +1,96 @@
+"""`make bench`: how fast and how big the in-process assistant is on this machine.
+
+Prints model load time, latency of `Assistant.handle` (p50/p95), messages per second, peak memory,
+and the time a full training of the NLU model takes. Run it on an otherwise idle machine.
+Usage: python -m bot.bench [--rounds N] [--skip-training]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bot.__main__ import configure_logging
+from bot.answers import Catalogue
+from bot.assistant import Assistant, Incoming
+from bot.language import LanguageDetector
+from bot.nlu import DEFAULT_MODEL_PATH, RASA_PROJECT_DIR, InProcessNlu
+from bot.nlu_data import held_out_examples
+from bot.store import Store
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def percentile(values: list[float], share: float) -> float:
+    return statistics.quantiles(values, n=100)[int(share * 100) - 1]
+
+
+async def measure_assistant(rounds: int) -> None:
+    started = time.perf_counter()
+    nlu = InProcessNlu.load(DEFAULT_MODEL_PATH)
+    load_seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as directory:
+        store = await Store.open(Path(directory) / "bench.sqlite3")
+        assistant = Assistant(nlu, store, Catalogue(), LanguageDetector())
+        texts = [example.text for example in held_out_examples()]
+        await assistant.handle(Incoming("warm-up"))
+        latencies: list[float] = []
+        started = time.perf_counter()
+        for round_number in range(rounds):
+            for number, text in enumerate(texts):
+                # Users recur, as in real chats: language memory and the database are exercised.
+                message = Incoming(text, user_id=f"user-{number % 200}-{round_number}")
+                before = time.perf_counter()
+                await assistant.handle(message)
+                latencies.append((time.perf_counter() - before) * 1000)
+        total = time.perf_counter() - started
+        await store.close()
+    print(f"model load:          {load_seconds:6.1f} s")
+    print(f"messages:            {len(latencies):6d} (held-out set x {rounds})")
+    print(f"latency p50:         {percentile(latencies, 0.50):6.1f} ms")
+    print(f"latency p95:         {percentile(latencies, 0.95):6.1f} ms")
+    print(
+        f"throughput:          {len(latencies) / total:6.0f} messages/s (one process, sequential)"
+    )
+    print(f"peak RSS:            {peak_rss_mb():6.0f} MB")
+
+
+def measure_training() -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "rasa", "train", "nlu", "--out", directory, "--quiet"],
+            cwd=RASA_PROJECT_DIR,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        )
+        seconds = time.perf_counter() - started
+    print(f"training (full):     {seconds:6.0f} s on {os.cpu_count()} cores")
+    print(f"training peak RSS:   {peak_rss_mb(resource.RUSAGE_CHILDREN):6.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bot.bench", description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the held-out set")
+    parser.add_argument("--skip-training", action="store_true", help="do not time a training")
+    args = parser.parse_args()
+    configure_logging("WARNING")
+    asyncio.run(measure_assistant(args.rounds))
+    if not args.skip_training:
+        measure_training()
+
+
+if __name__ == "__main__":
+    main()
