@@ -35,7 +35,7 @@ unit: $(INSTALLED)  ## only the tests that need no trained model
 	$(PY) -m pytest -m "not model"
 
 validate: $(INSTALLED)  ## rasa data validate
-	cd rasa_project && ../$(VENV)/bin/rasa data validate --fail-on-warnings --quiet
+	scripts/validate-nlu.sh
 
 model: $(MODEL)  ## train the NLU model if it is missing or older than its data/config
 

@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    # The evaluation's report is its output; per-message log lines would bury it.
+    configure_logging("WARNING" if args.command == "evaluate" else settings.log_level)
 
     if args.command == "chat":
         from bot.cli import chat

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from dataclasses import dataclass, field
@@ -79,8 +80,13 @@ class InProcessNlu:
         if not model_path.exists():
             raise FileNotFoundError(f"No NLU model at {model_path}: run `make model` first.")
         # Importing Rasa pulls in TensorFlow: only pay for it when the in-process model is used.
+        # It also imports Sanic, which replaces the process's event loop policy with uvloop's;
+        # put the caller's back, or a loop the caller already runs can no longer be found.
+        policy = asyncio.get_event_loop_policy()
         from rasa.core.agent import Agent
         from rasa.utils.log_utils import configure_structlog
+
+        asyncio.set_event_loop_policy(policy)
 
         # Rasa's structured logger prints every parsed message (its text) at DEBUG by default.
         configure_structlog(logging.WARNING)
