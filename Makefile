@@ -7,7 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 MODEL := rasa_project/models/nlu.tar.gz
-NLU_SOURCES := rasa_project/config.yml rasa_project/domain.yml $(wildcard rasa_project/data/nlu/*.yml)
+NLU_SOURCES := rasa_project/config.yml rasa_project/domain.yml $(wildcard rasa_project/data/nlu/*.yml) \
+	$(wildcard rasa_project/components/*.py)
 
 # Rasa asks about telemetry on first use and TensorFlow is chatty; neither helps here.
 export RASA_TELEMETRY_ENABLED := false
@@ -39,11 +40,14 @@ validate: $(INSTALLED)  ## rasa data validate
 
 model: $(MODEL)  ## train the NLU model if it is missing or older than its data/config
 
-train: $(INSTALLED)  ## retrain the NLU model now
-	rm -f $(MODEL)
+train: $(INSTALLED)  ## retrain the NLU model now, from scratch (no cached components)
+	rm -rf $(MODEL) rasa_project/.rasa
 	$(MAKE) model
 
 $(MODEL): $(NLU_SOURCES) | $(INSTALLED)
+	@# Rasa's cache keys a component by its class's source, not its module's functions
+	@# (normalise() in components/soft_voting.py): after a code change, train without it.
+	$(if $(filter %.py,$?),rm -rf rasa_project/.rasa)
 	cd rasa_project && ../$(VENV)/bin/rasa train nlu --fixed-model-name nlu --out models --quiet
 
 evaluate: $(MODEL)  ## held-out accuracy per language, language detection, confusions

@@ -77,11 +77,10 @@ class Assistant:
         stored = await self.store.user_language(message.user_id) if message.user_id else None
         pinned = stored is not None and stored.chosen
         ui_language = _base_language(message.ui_language)
-        detection = self.detector.detect(
-            text, previous=stored.language if stored else None, ui_language=ui_language
-        )
+        previous = stored.language if stored else None
+        detection = self.detector.detect(text, previous=previous, ui_language=ui_language)
         if pinned or not detection.supported:
-            reply_language = _first_supported(stored.language if stored else None, ui_language)
+            reply_language = _first_supported(previous, ui_language)
         else:
             reply_language = detection.language
 
@@ -117,14 +116,8 @@ class Assistant:
             )
             logger.info("Question %d kept for a person (%s)", question_id, reason)
 
-        if reason == UNSUPPORTED_LANGUAGE:
-            answer = self.catalogue.unsupported_language_answer()
-        elif reason in (FALLBACK, NLU_UNAVAILABLE):
-            answer = self.catalogue.render(FALLBACK_INTENT, reply_language)
-        else:
-            answer = self.catalogue.render(result.intent, reply_language)
         return Reply(
-            text=answer,
+            text=self._answer(reason, reply_language),
             language=detection.language,
             reply_language=reply_language,
             intent=result.intent,
@@ -133,6 +126,13 @@ class Assistant:
             reason=reason,
             question_id=question_id,
         )
+
+    def _answer(self, reason: str, language: str) -> str:
+        if reason == UNSUPPORTED_LANGUAGE:
+            return self.catalogue.unsupported_language_answer()
+        if reason in (FALLBACK, NLU_UNAVAILABLE):
+            return self.catalogue.render(FALLBACK_INTENT, language)
+        return self.catalogue.render(reason, language)  # the intent, or out_of_scope
 
     async def _classify(self, text: str) -> tuple[NluResult, str]:
         """The model's result and the reason for the answer (the intent, or why there is none)."""

@@ -109,8 +109,8 @@ class SoftVotingIntentClassifier(GraphComponent, IntentClassifier):  # type: ign
             model = None
         return cls(config, model_storage, resource, model)
 
-    def _features(self, texts: list[str], model: dict[str, Any]) -> Any:
-        normalised = [normalise(text) for text in texts]
+    @staticmethod
+    def _features(model: dict[str, Any], normalised: list[str]) -> Any:
         return hstack([model["chars"].transform(normalised), model["words"].transform(normalised)])
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -132,7 +132,7 @@ class SoftVotingIntentClassifier(GraphComponent, IntentClassifier):  # type: ign
                 token_pattern=r"(?u)\b\w+\b",
             ).fit(texts),
         }
-        features = hstack([model["chars"].transform(texts), model["words"].transform(texts)])
+        features = self._features(model, texts)
         model["classifier"] = LogisticRegression(
             C=self.config["C"],
             max_iter=self.config["max_iter"],
@@ -150,7 +150,7 @@ class SoftVotingIntentClassifier(GraphComponent, IntentClassifier):  # type: ign
         labels = list(classifier.classes_)
         for message in messages:
             text = message.get("text") or ""
-            linear = classifier.predict_proba(self._features([text], self._model))[0]
+            linear = classifier.predict_proba(self._features(self._model, [normalise(text)]))[0]
             diet = {r["name"]: r["confidence"] for r in message.get("intent_ranking") or []}
             weight = self.config["diet_weight"] if diet else 0.0
             averaged = {
