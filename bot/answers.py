@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import string
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,15 @@ POP_ISOLATE = "\u2069"
 
 # Keys every language must have, besides one per intent of the NLU domain.
 EXTRA_KEYS = ("contact_card", "nlu_fallback", "unsupported_language", "empty_message")
+# Texts of the Telegram front end: commands, notices, buttons, command descriptions.
+TELEGRAM_KEYS = (
+    "start", "help", "privacy", "forget_confirm", "forgotten", "forget_cancelled",
+    "choose_language", "language_set", "non_text", "non_text_kept", "error", "map_link",
+    "button_counselling", "button_courses", "button_contact", "button_language",
+    "button_forget_yes", "button_forget_no",
+    "command_start", "command_language", "command_contact", "command_help", "command_privacy",
+    "command_forget",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,8 @@ def placeholders(template: str) -> set[str]:
 class Catalogue:
     """All answers in all languages, rendered with the office's facts."""
 
-    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+    def __init__(self, data_dir: Path = DATA_DIR, retention_days: int = 90) -> None:
+        self.retention_days = retention_days
         spec = _read_yaml(data_dir / "languages.yml")
         self.fallback: str = spec["fallback"]
         self.languages: dict[str, Language] = {
@@ -99,8 +110,14 @@ class Catalogue:
 
         values = {name: isolate(value) for name, value in self.facts().items()}
         values["languages"] = self.language_list()
+        values["retention_days"] = str(self.retention_days)
         values["contact_card"] = self.text("contact_card", language).format(**values)
         return self.text(key, language).format(**values).strip()
+
+    def map_url(self) -> str:
+        """A map search for the office's address: no coordinates of our own to get wrong."""
+        address = f"{self.office['street']}, {self.office['postcode']} {self.office['city']}"
+        return "https://www.openstreetmap.org/search?query=" + quote(address)
 
     def unsupported_language_answer(self) -> str:
         """For a language the bot does not speak: German, then English, with the language list."""

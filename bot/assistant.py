@@ -24,6 +24,8 @@ NLU_UNAVAILABLE = "nlu_unavailable"  # the model could not be asked
 UNSUPPORTED_LANGUAGE = "unsupported_language"
 OUT_OF_SCOPE = "out_of_scope"
 UNANSWERED_REASONS = frozenset({FALLBACK, NLU_UNAVAILABLE, UNSUPPORTED_LANGUAGE, OUT_OF_SCOPE})
+# Kinds of non-text messages that may hold a question for a person (the rest get an explanation).
+MEDIA_KEPT_FOR_STAFF = frozenset({"voice", "audio", "video_note", "photo", "video", "document"})
 # Long messages are kept whole up to Telegram's own limit; more is never a question.
 MAX_STORED_CHARS = 4096
 
@@ -124,6 +126,49 @@ class Assistant:
             confidence=result.confidence,
             answered=answered,
             reason=reason,
+            question_id=question_id,
+        )
+
+    async def reply_language(self, user_id: str, ui_language: str | None = None) -> str:
+        """The language to talk to this user in when there is no message to go by (commands)."""
+        stored = await self.store.user_language(user_id)
+        return _first_supported(stored.language if stored else None, _base_language(ui_language))
+
+    async def choose_language(self, user_id: str, language: str) -> None:
+        """The user picked a language (button, deep link): it is kept until they pick another."""
+        if language not in SUPPORTED:
+            raise ValueError(f"unsupported language {language!r}")
+        await self.store.remember_language(user_id, language, chosen=True)
+
+    async def handle_media(
+        self, user_id: str, ui_language: str | None, kind: str, file_id: str | None
+    ) -> Reply:
+        """Something that is not text. A voice note or photo may hold a question a person can
+        answer, so it is kept for staff; stickers, locations and the like get an explanation."""
+        language = await self.reply_language(user_id, ui_language)
+        keep = kind in MEDIA_KEPT_FOR_STAFF
+        question_id = None
+        if keep:
+            question_id = await self.store.add_question(
+                user_id=user_id,
+                text=f"({kind})",
+                language=UNDETERMINED,
+                reply_language=language,
+                intent=FALLBACK_INTENT,
+                confidence=0.0,
+                reason=kind,
+                media_kind=kind,
+                media_file_id=file_id,
+            )
+            logger.info("Question %d kept for a person (%s)", question_id, kind)
+        return Reply(
+            text=self.catalogue.render("non_text_kept" if keep else "non_text", language),
+            language=UNDETERMINED,
+            reply_language=language,
+            intent=FALLBACK_INTENT,
+            confidence=0.0,
+            answered=not keep,
+            reason=kind,
             question_id=question_id,
         )
 

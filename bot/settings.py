@@ -7,12 +7,16 @@ the program with a message that says which variable and what is wrong.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.nlu import DEFAULT_MODEL_PATH
+
+TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # Telegram allows 1-256; we want entropy
 
 
 class SettingsError(ValueError):
@@ -25,25 +29,76 @@ class Settings:
     rasa_url: str | None = None  # Rasa's HTTP API; None: load the model in-process
     model_path: Path = DEFAULT_MODEL_PATH
     log_level: str = "INFO"
+    retention_days: int = 90
+    telegram_bot_token: str | None = None
+    telegram_api_base_url: str | None = None  # another Bot API server, e.g. a local emulator
+    webhook_url: str | None = None  # None: long polling
+    webhook_secret: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8080
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        rasa_url = env.get("RASA_URL", "").strip() or None
-        if rasa_url is not None:
-            parsed = urlparse(rasa_url)
-            if parsed.scheme not in ("http", "https") or not parsed.netloc:
-                raise SettingsError(
-                    f"RASA_URL must be an http(s) URL like http://rasa:5005, got {rasa_url!r}"
-                )
-        log_level = env.get("LOG_LEVEL", "INFO").strip().upper()
+
+        def get(name: str) -> str | None:
+            return env.get(name, "").strip() or None
+
+        token = get("TELEGRAM_BOT_TOKEN")
+        if token is not None and not TOKEN_PATTERN.match(token):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token from @BotFather "
+                "(digits, a colon, then at least 30 letters, digits, - or _)"
+            )
+        webhook_url = _url(get("WEBHOOK_URL"), "WEBHOOK_URL", schemes=("https",))
+        webhook_secret = get("WEBHOOK_SECRET")
+        if webhook_url and not webhook_secret:
+            raise SettingsError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        if webhook_secret is not None and not SECRET_PATTERN.match(webhook_secret):
+            raise SettingsError("WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ or -")
+        log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(
                 f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}"
             )
         return cls(
-            database_path=Path(env.get("DATABASE_PATH", "").strip() or cls.database_path),
-            rasa_url=rasa_url,
-            model_path=Path(env.get("MODEL_PATH", "").strip() or cls.model_path),
+            database_path=Path(get("DATABASE_PATH") or cls.database_path),
+            rasa_url=_url(get("RASA_URL"), "RASA_URL", example="http://rasa:5005"),
+            model_path=Path(get("MODEL_PATH") or cls.model_path),
             log_level=log_level,
+            retention_days=_positive_int(get("RETENTION_DAYS"), "RETENTION_DAYS", 90),
+            telegram_bot_token=token,
+            telegram_api_base_url=_url(
+                get("TELEGRAM_API_BASE_URL"),
+                "TELEGRAM_API_BASE_URL",
+                example="http://127.0.0.1:8081/bot",
+            ),
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
+            webhook_port=_positive_int(get("WEBHOOK_PORT"), "WEBHOOK_PORT", cls.webhook_port),
         )
+
+
+def _url(
+    value: str | None,
+    name: str,
+    schemes: tuple[str, ...] = ("http", "https"),
+    example: str = "https://bot.example.org/telegram",
+) -> str | None:
+    if value is None:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise SettingsError(
+            f"{name} must be a {'/'.join(schemes)} URL like {example}, got {value!r}"
+        )
+    return value
+
+
+def _positive_int(value: str | None, name: str, default: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) == 0:
+        raise SettingsError(f"{name} must be a whole number above 0, got {value!r}")
+    return int(value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import aiosqlite
@@ -40,6 +40,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX questions_open ON questions (status, created_at);
     CREATE INDEX questions_user ON questions (user_id);
     """,
+    # A voice note or photo is a question too: staff need Telegram's file id to look at it.
+    """
+    ALTER TABLE questions ADD COLUMN media_kind TEXT;
+    ALTER TABLE questions ADD COLUMN media_file_id TEXT;
+    """,
 )
 
 
@@ -65,6 +70,8 @@ class Question:
     reason: str
     status: str
     created_at: str
+    media_kind: str | None = None
+    media_file_id: str | None = None
 
 
 class Store:
@@ -134,16 +141,21 @@ class Store:
         intent: str,
         confidence: float,
         reason: str,
+        media_kind: str | None = None,
+        media_file_id: str | None = None,
     ) -> int:
         """Keep an unanswered question; committed before this returns (autocommit)."""
         cursor = await self._db.execute(
             """
-            INSERT INTO questions
-                (user_id, text, language, reply_language, intent, confidence, reason, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO questions (user_id, text, language, reply_language, intent, confidence,
+                                   reason, created_at, media_kind, media_file_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            (user_id, text, language, reply_language, intent, confidence, reason, now()),
-        )
+            (
+                user_id, text, language, reply_language, intent, confidence, reason, now(),
+                media_kind, media_file_id,
+            ),
+        )  # fmt: skip
         question_id = cursor.lastrowid
         await cursor.close()
         assert question_id is not None
@@ -174,6 +186,14 @@ class Store:
             "language_chosen": language.chosen if language else None,
             "questions": questions,
         }
+
+    async def delete_questions_older_than(self, days: int) -> int:
+        """Privacy: question texts are kept at most `days` days. Returns how many were deleted."""
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+        cursor = await self._db.execute("DELETE FROM questions WHERE created_at < ?", (cutoff,))
+        deleted = cursor.rowcount
+        await cursor.close()
+        return deleted
 
     async def forget_user(self, user_id: str) -> None:
         """Delete everything stored about one user."""

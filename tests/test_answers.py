@@ -9,16 +9,23 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.answers import EXTRA_KEYS, LTR_ISOLATE, POP_ISOLATE, Catalogue, international_phone
+from bot.answers import (
+    EXTRA_KEYS,
+    LTR_ISOLATE,
+    POP_ISOLATE,
+    TELEGRAM_KEYS,
+    Catalogue,
+    international_phone,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # The page separates the contact person's names with a no-break space: compare words, not spaces.
 SEED_PAGE = " ".join((ROOT / "data/source/integrationsfoerderung.txt").read_text("utf-8").split())
 INTENTS = yaml.safe_load((ROOT / "rasa_project/domain.yml").read_text(encoding="utf-8"))["intents"]
-KEYS = [*INTENTS, *EXTRA_KEYS]
+KEYS = [*INTENTS, *EXTRA_KEYS, *TELEGRAM_KEYS]
 ALLOWED_PLACEHOLDERS = {
     "department", "division", "street", "postcode", "city", "phone", "fax", "email",
-    "contact_person", "contact_card", "languages",
+    "contact_person", "contact_card", "languages", "retention_days",
 }  # fmt: skip
 
 
@@ -116,3 +123,22 @@ def test_unsupported_language_answer_is_german_then_english_with_language_list(
 
 def test_missing_text_falls_back_to_german(catalogue: Catalogue) -> None:
     assert catalogue.text("greet", "xx") == catalogue.texts["de"]["greet"]
+
+
+def test_the_map_link_is_a_search_for_the_address_not_invented_coordinates(
+    catalogue: Catalogue,
+) -> None:
+    assert catalogue.map_url() == (
+        "https://www.openstreetmap.org/search?query="
+        "Justinus-Kerner-Stra%C3%9Fe%207%2C%2078048%20Villingen-Schwenningen"
+    )
+
+
+@pytest.mark.parametrize("code", ["ar", "fa", "uk", "ru", "tr", "fr", "en", "de"])
+def test_buttons_and_command_descriptions_are_short(catalogue: Catalogue, code: str) -> None:
+    for key in TELEGRAM_KEYS:
+        text = catalogue.render(key, code)
+        if key.startswith("button_"):
+            assert len(text) <= 32, (code, key, text)
+        if key.startswith("command_"):
+            assert 3 <= len(text) <= 256 and "\n" not in text, (code, key)  # Bot API limits

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from bot.assistant import MAX_STORED_CHARS, Assistant, Incoming, clean_text
 from bot.nlu import FALLBACK_INTENT, NluResult, Ranked
 from bot.store import Store
@@ -135,3 +137,35 @@ async def test_very_long_messages_are_kept_up_to_telegrams_limit(
     nlu.default = result(FALLBACK_INTENT, 0.3)
     await make_assistant(nlu).handle(Incoming("Frage " * 2000, "u9"))
     assert len((await store.questions())[0].text) == MAX_STORED_CHARS
+
+
+async def test_a_voice_note_is_kept_for_a_person_and_answered_in_the_users_language(
+    make_assistant: MakeAssistant, store: Store
+) -> None:
+    assistant = make_assistant(ScriptedNlu())
+    await assistant.handle(Incoming("سلام، کلاس زبان آلمانی کجاست؟", "u10"))
+    reply = await assistant.handle_media("u10", None, "voice", "AwACAgIAAxk")
+    assert reply.reply_language == "fa" and not reply.answered
+    assert reply.text == assistant.catalogue.render("non_text_kept", "fa")
+    [voice] = await store.questions()  # the greeting was answered, not kept
+    assert (voice.media_kind, voice.media_file_id, voice.id) == (
+        "voice",
+        "AwACAgIAAxk",
+        reply.question_id,
+    )
+
+
+async def test_a_sticker_gets_an_explanation_and_nothing_is_kept(
+    make_assistant: MakeAssistant, store: Store
+) -> None:
+    reply = await make_assistant(ScriptedNlu()).handle_media("u11", "uk", "sticker", "CAACAgIAAxk")
+    assert reply.reply_language == "uk" and reply.answered
+    assert await store.questions() == []
+
+
+async def test_a_chosen_language_must_be_one_the_bot_speaks(make_assistant: MakeAssistant) -> None:
+    assistant = make_assistant(ScriptedNlu())
+    await assistant.choose_language("u12", "tr")
+    assert await assistant.reply_language("u12", "de") == "tr"
+    with pytest.raises(ValueError):
+        await assistant.choose_language("u12", "xx")

@@ -37,3 +37,43 @@ def test_values_are_read_and_trimmed() -> None:
 def test_malformed_values_are_refused_with_the_variable_named(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})
+
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+
+
+def test_telegram_settings_are_read() -> None:
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+            "WEBHOOK_URL": "https://bot.example.org/telegram",
+            "WEBHOOK_SECRET": "s3cret-s3cret-s3cret",
+            "WEBHOOK_PORT": "8443",
+            "RETENTION_DAYS": "30",
+        }
+    )
+    assert settings.telegram_bot_token == TOKEN
+    assert settings.telegram_api_base_url == "http://127.0.0.1:8081/bot"
+    assert (settings.webhook_url, settings.webhook_port) == (
+        "https://bot.example.org/telegram",
+        8443,
+    )
+    assert settings.retention_days == 30
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN"),
+        ({"WEBHOOK_URL": "https://bot.example.org/x"}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_URL": "http://bot.example.org/x", "WEBHOOK_SECRET": "a" * 20}, "WEBHOOK_URL"),
+        ({"WEBHOOK_SECRET": "short"}, "WEBHOOK_SECRET"),
+        ({"RETENTION_DAYS": "0"}, "RETENTION_DAYS"),
+        ({"WEBHOOK_PORT": "eighty"}, "WEBHOOK_PORT"),
+        ({"TELEGRAM_API_BASE_URL": "127.0.0.1:8081"}, "TELEGRAM_API_BASE_URL"),
+    ],
+)
+def test_malformed_telegram_settings_are_refused(env: dict[str, str], name: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env(env)

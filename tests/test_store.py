@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import aiosqlite
@@ -72,3 +73,25 @@ async def test_forget_user_deletes_everything_about_that_user_only(store: Store)
         "language": None, "language_chosen": None, "questions": []
     }  # fmt: skip
     assert [q.user_id for q in await store.questions()] == ["u2"]
+
+
+async def test_questions_older_than_the_retention_period_are_deleted(store: Store) -> None:
+    for text in ("old", "new"):
+        await store.add_question(
+            user_id="u1", text=text, language="de", reply_language="de",
+            intent="out_of_scope", confidence=0.9, reason="out_of_scope",
+        )  # fmt: skip
+    # Make "old" 91 days old, as if it had been asked then.
+    asked = (datetime.now(timezone.utc) - timedelta(days=91)).isoformat(timespec="seconds")
+    await store._db.execute("UPDATE questions SET created_at = ? WHERE text = 'old'", (asked,))
+    assert await store.delete_questions_older_than(90) == 1
+    assert [q.text for q in await store.questions()] == ["new"]
+
+
+async def test_a_voice_note_is_kept_with_its_file_id(store: Store) -> None:
+    await store.add_question(
+        user_id="u1", text="(voice)", language="und", reply_language="ar", intent="nlu_fallback",
+        confidence=0.0, reason="voice", media_kind="voice", media_file_id="AwACAgIAAxk",
+    )  # fmt: skip
+    [question] = await store.questions()
+    assert (question.media_kind, question.media_file_id) == ("voice", "AwACAgIAAxk")
