@@ -22,6 +22,7 @@ def configure_logging(level: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN must be set)")
     commands.add_parser("chat", help="chat with the assistant in this terminal")
     ask = commands.add_parser("ask", help="answer questions given as JSON lines on stdin")
     ask.add_argument("--jsonl", action="store_true", required=True, help="JSON lines in and out")
@@ -37,6 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     # The evaluation's report is its output; per-message log lines would bury it.
     configure_logging("WARNING" if args.command == "evaluate" else settings.log_level)
 
+    if args.command == "run":
+        from bot.telegram.app import run
+
+        try:
+            run(settings)
+        except SettingsError as error:
+            print(f"Configuration error: {error}", file=sys.stderr)
+            return 2
+        return 0
     if args.command == "chat":
         from bot.cli import chat
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import string
-from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 

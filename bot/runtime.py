@@ -28,7 +28,8 @@ async def running_assistant(
     nlu = open_nlu(settings)
     store = await Store.open(database_path or settings.database_path)
     try:
-        yield Assistant(nlu, store, Catalogue(), LanguageDetector())
+        catalogue = Catalogue(retention_days=settings.retention_days)
+        yield Assistant(nlu, store, catalogue, LanguageDetector())
     finally:
         await store.close()
         await nlu.close()

@@ -1,0 +1,160 @@
+"""Builds the Telegram application from the settings: one place for handlers and start-up."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from contextlib import AsyncExitStack
+from urllib.parse import urlparse
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.assistant import Assistant
+from bot.runtime import running_assistant
+from bot.settings import Settings, SettingsError
+from bot.telegram import newcomer
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = ("start", "language", "contact", "help", "privacy", "forget")
+PURGE_EVERY_SECONDS = 6 * 3600
+
+
+def build_application(settings: Settings, assistant: Assistant | None = None) -> Application:  # type: ignore[type-arg]
+    """The bot, ready to run. Without `assistant`, one is opened at start-up from `settings`."""
+    if not settings.telegram_bot_token:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is not set: ask @BotFather for a token")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        # Telegram's flood limits: wait and retry instead of failing (429 with retry_after).
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url)
+    application = builder.build()
+    application.bot_data["settings"] = settings
+    if assistant is not None:
+        application.bot_data["assistant"] = assistant
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """Newcomers talk to the bot in private chats; the order below is the order of matching."""
+    private = filters.ChatType.PRIVATE
+    for name, callback in (
+        ("start", newcomer.start),
+        ("language", newcomer.language_command),
+        ("contact", newcomer.contact_command),
+        ("help", newcomer.help_command),
+        ("privacy", newcomer.privacy_command),
+        ("forget", newcomer.forget_command),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=private))
+    application.add_handler(CallbackQueryHandler(newcomer.button))
+    # A command we do not know gets the help text, not a guess.
+    application.add_handler(MessageHandler(private & filters.COMMAND, newcomer.help_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, newcomer.text))
+    # Everything else a phone can send: voice, photos, stickers, locations, contacts, files…
+    application.add_handler(
+        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, newcomer.non_text)
+    )
+    application.add_error_handler(on_error)
+
+
+async def on_error(update: object, context: newcomer.Context) -> None:
+    """Log the error with its traceback, tell the user politely, and keep going."""
+    logger.error("Error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    assistant = context.bot_data.get("assistant")
+    if not isinstance(assistant, Assistant):
+        return
+    with contextlib.suppress(Exception):  # the error may be that Telegram cannot be reached
+        user_id, ui_language = newcomer.user_of(update)
+        language = await assistant.reply_language(user_id, ui_language)
+        await context.bot.send_message(
+            update.effective_chat.id, assistant.catalogue.render("error", language)
+        )
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    settings: Settings = application.bot_data["settings"]
+    if "assistant" not in application.bot_data:
+        stack = AsyncExitStack()
+        application.bot_data["assistant"] = await stack.enter_async_context(
+            running_assistant(settings)
+        )
+        application.bot_data["exit_stack"] = stack
+    assistant: Assistant = application.bot_data["assistant"]
+    await register_commands(application, assistant)
+    application.bot_data["purge_task"] = asyncio.create_task(
+        _purge_old_questions(assistant, settings.retention_days)
+    )
+    logger.info("Bot ready")
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    task = application.bot_data.pop("purge_task", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    stack = application.bot_data.pop("exit_stack", None)
+    if stack is not None:
+        await stack.aclose()
+
+
+async def register_commands(application: Application, assistant: Assistant) -> None:  # type: ignore[type-arg]
+    """The command menu in every language (German for phones set to other languages)."""
+    catalogue = assistant.catalogue
+
+    def commands(language: str) -> list[BotCommand]:
+        return [
+            BotCommand(name, catalogue.render(f"command_{name}", language)) for name in COMMANDS
+        ]
+
+    await application.bot.set_my_commands(commands(catalogue.fallback))
+    for code in catalogue.codes:
+        await application.bot.set_my_commands(commands(code), language_code=code)
+
+
+async def _purge_old_questions(assistant: Assistant, days: int) -> None:
+    """Privacy: question texts older than RETENTION_DAYS are deleted, checked every six hours."""
+    while True:
+        try:
+            deleted = await assistant.store.delete_questions_older_than(days)
+            if deleted:
+                logger.info("Deleted %d questions older than %d days", deleted, days)
+        except Exception:
+            logger.exception("Could not delete old questions; trying again later")
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
+
+
+def run(settings: Settings) -> None:
+    """Long polling, or a webhook when WEBHOOK_URL is set (its secret checked on every request)."""
+    application = build_application(settings)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,184 @@
+"""What newcomers see: commands, buttons, text and everything else a phone can send.
+
+Every text is sent without a parse mode, so nothing a user writes (and nothing in our texts) can
+break markup; Telegram still makes phone numbers and e-mail addresses tappable.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import cast
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.answers import Catalogue
+from bot.assistant import Assistant, Incoming
+from bot.telegram import keyboards
+from bot.telegram.keyboards import TOPICS, parse_callback
+
+logger = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+# Replies after which the topic buttons help the user go on.
+TOPIC_BUTTONS_AFTER = {
+    "greet", "help", "fallback", "out_of_scope", "nlu_unavailable", "empty_message",
+}  # fmt: skip
+CONTACT_INTENT = "ask_contact"
+
+
+def assistant_of(context: Context) -> Assistant:
+    return cast(Assistant, context.bot_data["assistant"])
+
+
+def user_of(update: Update) -> tuple[str, str | None]:
+    """The chat id (our user id) and the phone's language."""
+    chat = update.effective_chat
+    user = update.effective_user
+    assert chat is not None
+    return str(chat.id), user.language_code if user else None
+
+
+def markup_after(catalogue: Catalogue, key: str, language: str) -> InlineKeyboardMarkup | None:
+    """The buttons that help after an answer: a map after the contact card, the topics after a
+    greeting, help, or an answer that could not help."""
+    if key == CONTACT_INTENT:
+        return keyboards.map_link(catalogue, language)
+    if key in TOPIC_BUTTONS_AFTER:
+        return keyboards.topics(catalogue, language)
+    return None
+
+
+async def send_text(message: Message, assistant: Assistant, key: str, language: str) -> None:
+    catalogue = assistant.catalogue
+    await message.reply_text(
+        catalogue.render(key, language), reply_markup=markup_after(catalogue, key, language)
+    )
+
+
+async def start(update: Update, context: Context) -> None:
+    """/start, also with a deep link `?start=<lang>` that pins the language."""
+    assistant = assistant_of(context)
+    user_id, ui_language = user_of(update)
+    if context.args and context.args[0] in assistant.catalogue.languages:
+        await assistant.choose_language(user_id, context.args[0])
+    language = await assistant.reply_language(user_id, ui_language)
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        assistant.catalogue.render("start", language),
+        reply_markup=keyboards.topics(assistant.catalogue, language),
+    )
+
+
+async def language_command(update: Update, context: Context) -> None:
+    """/language: the eight languages in their own names."""
+    assistant = assistant_of(context)
+    user_id, ui_language = user_of(update)
+    language = await assistant.reply_language(user_id, ui_language)
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        assistant.catalogue.render("choose_language", language),
+        reply_markup=keyboards.languages(assistant.catalogue),
+    )
+
+
+async def contact_command(update: Update, context: Context) -> None:
+    """/contact: the contact card and a map link."""
+    await _reply_with(update, context, CONTACT_INTENT)
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """/help, and any command the bot does not know."""
+    await _reply_with(update, context, "help")
+
+
+async def privacy_command(update: Update, context: Context) -> None:
+    """/privacy: what is stored, for how long, how to delete it."""
+    await _reply_with(update, context, "privacy")
+
+
+async def forget_command(update: Update, context: Context) -> None:
+    """/forget: asks for confirmation first."""
+    assistant = assistant_of(context)
+    user_id, ui_language = user_of(update)
+    language = await assistant.reply_language(user_id, ui_language)
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        assistant.catalogue.render("forget_confirm", language),
+        reply_markup=keyboards.forget_confirmation(assistant.catalogue, language),
+    )
+
+
+async def _reply_with(update: Update, context: Context, key: str) -> None:
+    assistant = assistant_of(context)
+    user_id, ui_language = user_of(update)
+    language = await assistant.reply_language(user_id, ui_language)
+    assert update.effective_message is not None
+    await send_text(update.effective_message, assistant, key, language)
+
+
+async def button(update: Update, context: Context) -> None:
+    """A press on one of our inline buttons."""
+    query = update.callback_query
+    assert query is not None
+    assistant = assistant_of(context)
+    callback = parse_callback(query.data, assistant.catalogue.codes)
+    await query.answer()
+    if callback is None or not isinstance(query.message, Message):
+        logger.info("Ignored unknown button data")
+        return
+    user_id, ui_language = user_of(update)
+    if callback.kind == "lang":
+        await assistant.choose_language(user_id, callback.value)
+    language = await assistant.reply_language(user_id, ui_language)
+    catalogue = assistant.catalogue
+    message = query.message
+    if callback.kind == "topic":
+        await send_text(message, assistant, TOPICS[callback.value], language)
+    elif callback.kind == "menu":
+        await message.reply_text(
+            catalogue.render("choose_language", language),
+            reply_markup=keyboards.languages(catalogue),
+        )
+    elif callback.kind == "lang":
+        await message.edit_text(catalogue.render("language_set", language))
+        await message.reply_text(
+            catalogue.render("start", language), reply_markup=keyboards.topics(catalogue, language)
+        )
+    elif callback.value == "yes":
+        await assistant.store.forget_user(user_id)
+        await message.edit_text(catalogue.render("forgotten", language))
+    else:
+        await message.edit_text(catalogue.render("forget_cancelled", language))
+
+
+async def text(update: Update, context: Context) -> None:
+    """A question in words: the assistant's answer in the reply language."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    user_id, ui_language = user_of(update)
+    assistant = assistant_of(context)
+    reply = await assistant.handle(Incoming(message.text, user_id, ui_language))
+    markup = markup_after(assistant.catalogue, reply.reason, reply.reply_language)
+    await message.reply_text(reply.text, reply_markup=markup)
+
+
+# Attribute of telegram.Message -> the kind we record; checked in this order.
+MEDIA_KINDS = (
+    "voice", "audio", "video_note", "video", "photo", "animation", "document", "sticker",
+    "location", "venue", "contact", "poll", "dice",
+)  # fmt: skip
+
+
+async def non_text(update: Update, context: Context) -> None:
+    """Voice notes, photos, stickers, locations…: the bot reads text; voice and photos are kept."""
+    message = update.effective_message
+    assert message is not None
+    kind = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
+    attachment = message.effective_attachment
+    if isinstance(attachment, tuple):  # photos come in several sizes: keep the largest
+        attachment = attachment[-1] if attachment else None
+    file_id = getattr(attachment, "file_id", None)
+    user_id, ui_language = user_of(update)
+    reply = await assistant_of(context).handle_media(user_id, ui_language, kind, file_id)
+    await message.reply_text(reply.text)
