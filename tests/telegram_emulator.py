@@ -68,6 +68,7 @@ class Emulator:
     sent: list[JSON] = field(default_factory=list)  # every message the bot sent or edited
     calls: list[tuple[str, JSON]] = field(default_factory=list)
     commands: dict[str | None, list[JSON]] = field(default_factory=dict)
+    webhook: JSON | None = None  # what the bot asked for with setWebhook
     _runner: web.AppRunner | None = None
     _closing: bool = False
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -230,6 +231,11 @@ class Emulator:
         return self.commands.get(params.get("language_code"), [])
 
     async def _api_deleteWebhook(self, params: JSON) -> bool:
+        self.webhook = None
+        return True
+
+    async def _api_setWebhook(self, params: JSON) -> bool:
+        self.webhook = params
         return True
 
     async def _api_getWebhookInfo(self, params: JSON) -> JSON:
