@@ -55,6 +55,7 @@ evaluate: $(MODEL)  ## held-out accuracy per language, language detection, confu
 
 bench: $(MODEL)  ## load time, latency, throughput, memory, training time
 	$(PY) -m bot.bench
+	$(PY) -m tests.bench_telegram
 
 $(INSTALLED): requirements.lock pyproject.toml
 	python=$$(scripts/find-python.sh) && "$$python" -m venv $(VENV)

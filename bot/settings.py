@@ -36,6 +36,7 @@ class Settings:
     webhook_secret: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8080
+    rate_limit: bool = True  # Telegram's flood limits (off only against a local emulator)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +78,7 @@ class Settings:
             webhook_secret=webhook_secret,
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_port=_positive_int(get("WEBHOOK_PORT"), "WEBHOOK_PORT", cls.webhook_port),
+            rate_limit=_on_off(get("TELEGRAM_RATE_LIMIT"), "TELEGRAM_RATE_LIMIT", True),
         )
 
 
@@ -94,6 +96,14 @@ def _url(
             f"{name} must be a {'/'.join(schemes)} URL like {example}, got {value!r}"
         )
     return value
+
+
+def _on_off(value: str | None, name: str, default: bool) -> bool:
+    if value is None:
+        return default
+    if value.lower() not in ("on", "off"):
+        raise SettingsError(f"{name} must be on or off, got {value!r}")
+    return value.lower() == "on"
 
 
 def _positive_int(value: str | None, name: str, default: int) -> int:

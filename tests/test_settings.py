@@ -71,6 +71,7 @@ def test_telegram_settings_are_read() -> None:
         ({"WEBHOOK_SECRET": "short"}, "WEBHOOK_SECRET"),
         ({"RETENTION_DAYS": "0"}, "RETENTION_DAYS"),
         ({"WEBHOOK_PORT": "eighty"}, "WEBHOOK_PORT"),
+        ({"TELEGRAM_RATE_LIMIT": "maybe"}, "TELEGRAM_RATE_LIMIT"),
         ({"TELEGRAM_API_BASE_URL": "127.0.0.1:8081"}, "TELEGRAM_API_BASE_URL"),
     ],
 )

@@ -37,11 +37,12 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
-        # Telegram's flood limits: wait and retry instead of failing (429 with retry_after).
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
+    if settings.rate_limit:
+        # Telegram's flood limits: wait and retry instead of failing (429 with retry_after).
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
     application = builder.build()
