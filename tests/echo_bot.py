@@ -8,6 +8,8 @@ import os
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bot.telegram.ordering import PerChatUpdateProcessor
+
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the text back."""
@@ -20,6 +22,7 @@ def main() -> None:
         ApplicationBuilder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(os.environ["TELEGRAM_API_BASE_URL"])
+        .concurrent_updates(PerChatUpdateProcessor(16))  # as the real bot
         .build()
     )
     application.add_handler(MessageHandler(filters.TEXT, echo))

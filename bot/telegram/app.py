@@ -23,11 +23,14 @@ from bot.assistant import Assistant
 from bot.runtime import running_assistant
 from bot.settings import Settings, SettingsError
 from bot.telegram import newcomer
+from bot.telegram.ordering import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
 
 COMMANDS = ("start", "language", "contact", "help", "privacy", "forget")
 PURGE_EVERY_SECONDS = 6 * 3600
+# Chats handled at the same time (each chat's own messages stay in order).
+CONCURRENT_UPDATES = 16
 
 
 def build_application(settings: Settings, assistant: Assistant | None = None) -> Application:  # type: ignore[type-arg]
@@ -39,6 +42,7 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
         .token(settings.telegram_bot_token)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
     )
     if settings.rate_limit:
         # Telegram's flood limits: wait and retry instead of failing (429 with retry_after).
