@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 # Replies after which the topic buttons help the user go on.
 TOPIC_BUTTONS_AFTER = {
-    "greet", "help", "fallback", "out_of_scope", "nlu_unavailable", "empty_message",
+    "start", "greet", "help", "fallback", "out_of_scope", "nlu_unavailable", "empty_message",
 }  # fmt: skip
 CONTACT_INTENT = "ask_contact"
 
@@ -64,10 +64,7 @@ async def start(update: Update, context: Context) -> None:
         await assistant.choose_language(user_id, context.args[0])
     language = await assistant.reply_language(user_id, ui_language)
     assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        assistant.catalogue.render("start", language),
-        reply_markup=keyboards.topics(assistant.catalogue, language),
-    )
+    await send_text(update.effective_message, assistant, "start", language)
 
 
 async def language_command(update: Update, context: Context) -> None:
@@ -142,9 +139,7 @@ async def button(update: Update, context: Context) -> None:
         )
     elif callback.kind == "lang":
         await message.edit_text(catalogue.render("language_set", language))
-        await message.reply_text(
-            catalogue.render("start", language), reply_markup=keyboards.topics(catalogue, language)
-        )
+        await send_text(message, assistant, "start", language)
     elif callback.value == "yes":
         await assistant.store.forget_user(user_id)
         await message.edit_text(catalogue.render("forgotten", language))
