@@ -18,6 +18,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.assistant import Assistant
 from bot.runtime import running_assistant
@@ -33,8 +34,11 @@ PURGE_EVERY_SECONDS = 6 * 3600
 CONCURRENT_UPDATES = 16
 
 
-def build_application(settings: Settings, assistant: Assistant | None = None) -> Application:  # type: ignore[type-arg]
-    """The bot, ready to run. Without `assistant`, one is opened at start-up from `settings`."""
+def build_application(
+    settings: Settings, assistant: Assistant | None = None, request: BaseRequest | None = None
+) -> Application:  # type: ignore[type-arg]
+    """The bot, ready to run. Without `assistant`, one is opened at start-up from `settings`;
+    `request` replaces the HTTP client (tests record the Bot API calls offline)."""
     if not settings.telegram_bot_token:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set: ask @BotFather for a token")
     builder = (
@@ -49,6 +53,8 @@ def build_application(settings: Settings, assistant: Assistant | None = None) ->
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
+    if request is not None:
+        builder = builder.request(request)
     application = builder.build()
     application.bot_data["settings"] = settings
     if assistant is not None:
