@@ -40,12 +40,16 @@ def user_of(update: Update) -> tuple[str, str | None]:
 
 
 def markup_after(catalogue: Catalogue, key: str, language: str) -> InlineKeyboardMarkup | None:
-    """The buttons that help after an answer: a map after the contact card, the topics after a
-    greeting, help, or an answer that could not help."""
+    """The buttons that go with a text: a map after the contact card, the topics after a greeting,
+    help, or an answer that could not help; the languages and the confirmation where asked for."""
     if key == CONTACT_INTENT:
         return keyboards.map_link(catalogue, language)
     if key in TOPIC_BUTTONS_AFTER:
         return keyboards.topics(catalogue, language)
+    if key == "choose_language":
+        return keyboards.languages(catalogue)
+    if key == "forget_confirm":
+        return keyboards.forget_confirmation(catalogue, language)
     return None
 
 
@@ -59,24 +63,14 @@ async def send_text(message: Message, assistant: Assistant, key: str, language: 
 async def start(update: Update, context: Context) -> None:
     """/start, also with a deep link `?start=<lang>` that pins the language."""
     assistant = assistant_of(context)
-    user_id, ui_language = user_of(update)
     if context.args and context.args[0] in assistant.catalogue.languages:
-        await assistant.choose_language(user_id, context.args[0])
-    language = await assistant.reply_language(user_id, ui_language)
-    assert update.effective_message is not None
-    await send_text(update.effective_message, assistant, "start", language)
+        await assistant.choose_language(user_of(update)[0], context.args[0])
+    await _reply_with(update, context, "start")
 
 
 async def language_command(update: Update, context: Context) -> None:
     """/language: the eight languages in their own names."""
-    assistant = assistant_of(context)
-    user_id, ui_language = user_of(update)
-    language = await assistant.reply_language(user_id, ui_language)
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        assistant.catalogue.render("choose_language", language),
-        reply_markup=keyboards.languages(assistant.catalogue),
-    )
+    await _reply_with(update, context, "choose_language")
 
 
 async def contact_command(update: Update, context: Context) -> None:
@@ -96,14 +90,7 @@ async def privacy_command(update: Update, context: Context) -> None:
 
 async def forget_command(update: Update, context: Context) -> None:
     """/forget: asks for confirmation first."""
-    assistant = assistant_of(context)
-    user_id, ui_language = user_of(update)
-    language = await assistant.reply_language(user_id, ui_language)
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        assistant.catalogue.render("forget_confirm", language),
-        reply_markup=keyboards.forget_confirmation(assistant.catalogue, language),
-    )
+    await _reply_with(update, context, "forget_confirm")
 
 
 async def _reply_with(update: Update, context: Context, key: str) -> None:
@@ -133,10 +120,7 @@ async def button(update: Update, context: Context) -> None:
     if callback.kind == "topic":
         await send_text(message, assistant, TOPICS[callback.value], language)
     elif callback.kind == "menu":
-        await message.reply_text(
-            catalogue.render("choose_language", language),
-            reply_markup=keyboards.languages(catalogue),
-        )
+        await send_text(message, assistant, "choose_language", language)
     elif callback.kind == "lang":
         await message.edit_text(catalogue.render("language_set", language))
         await send_text(message, assistant, "start", language)
