@@ -21,8 +21,9 @@ export PYTHONHASHSEED := 0
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-run: $(MODEL)  ## start the bot: Telegram if TELEGRAM_BOT_TOKEN is set, else a chat in this terminal
-	@if [ -n "$${TELEGRAM_BOT_TOKEN:-}" ]; then $(PY) -m bot run; else $(PY) -m bot chat; fi
+run: $(MODEL)  ## start the bot: Telegram if TELEGRAM_BOT_TOKEN is set (.env is read), else a chat
+	@set -a; [ ! -f .env ] || . ./.env; set +a; \
+	if [ -n "$${TELEGRAM_BOT_TOKEN:-}" ]; then $(PY) -m bot run; else $(PY) -m bot chat; fi
 
 test: lint validate $(MODEL)  ## set up everything and run the whole test suite
 	$(PY) -m pytest
