@@ -67,6 +67,7 @@ class Catalogue:
 
     def __init__(self, data_dir: Path = DATA_DIR, retention_days: int = 90) -> None:
         self.retention_days = retention_days
+        self._rendered: dict[tuple[str, str], str] = {}
         spec = _read_yaml(data_dir / "languages.yml")
         self.fallback: str = spec["fallback"]
         self.languages: dict[str, Language] = {
@@ -103,6 +104,13 @@ class Catalogue:
 
     def render(self, key: str, language: str) -> str:
         """The answer `key` in `language`, with every placeholder filled in."""
+        # Texts and facts never change while the bot runs: fill each answer in once.
+        cached = self._rendered.get((key, language))
+        if cached is None:
+            cached = self._rendered[key, language] = self._fill_in(key, language)
+        return cached
+
+    def _fill_in(self, key: str, language: str) -> str:
         rtl = self.languages.get(language, self.languages[self.fallback]).rtl
 
         def isolate(value: str) -> str:

@@ -19,12 +19,10 @@ import time
 from pathlib import Path
 
 from bot.__main__ import configure_logging
-from bot.answers import Catalogue
-from bot.assistant import Assistant, Incoming
-from bot.language import LanguageDetector
-from bot.nlu import DEFAULT_MODEL_PATH, RASA_PROJECT_DIR, InProcessNlu
-from bot.nlu_data import held_out_examples
-from bot.store import Store
+from bot.assistant import Incoming
+from bot.nlu_data import RASA_PROJECT_DIR, held_out_examples
+from bot.runtime import running_assistant
+from bot.settings import Settings
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -36,25 +34,24 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def measure_assistant(rounds: int) -> None:
-    started = time.perf_counter()
-    nlu = InProcessNlu.load(DEFAULT_MODEL_PATH)
-    load_seconds = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as directory:
-        store = await Store.open(Path(directory) / "bench.sqlite3")
-        assistant = Assistant(nlu, store, Catalogue(), LanguageDetector())
-        texts = [example.text for example in held_out_examples()]
-        await assistant.handle(Incoming("warm-up"))
-        latencies: list[float] = []
+        # The same wiring as the bot; the model load dominates opening it.
+        settings = Settings(database_path=Path(directory) / "bench.sqlite3")
         started = time.perf_counter()
-        for round_number in range(rounds):
-            for number, text in enumerate(texts):
-                # Users recur, as in real chats: language memory and the database are exercised.
-                message = Incoming(text, user_id=f"user-{number % 200}-{round_number}")
-                before = time.perf_counter()
-                await assistant.handle(message)
-                latencies.append((time.perf_counter() - before) * 1000)
-        total = time.perf_counter() - started
-        await store.close()
+        async with running_assistant(settings) as assistant:
+            load_seconds = time.perf_counter() - started
+            texts = [example.text for example in held_out_examples()]
+            await assistant.handle(Incoming("warm-up"))
+            latencies: list[float] = []
+            started = time.perf_counter()
+            for round_number in range(rounds):
+                for number, text in enumerate(texts):
+                    # Users recur, as in real chats: language memory and the database are used.
+                    message = Incoming(text, user_id=f"user-{number % 200}-{round_number}")
+                    before = time.perf_counter()
+                    await assistant.handle(message)
+                    latencies.append((time.perf_counter() - before) * 1000)
+            total = time.perf_counter() - started
     print(f"model load:          {load_seconds:6.1f} s")
     print(f"messages:            {len(latencies):6d} (held-out set x {rounds})")
     print(f"latency p50:         {percentile(latencies, 0.50):6.1f} ms")

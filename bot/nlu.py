@@ -16,10 +16,11 @@ from typing import Any, Protocol
 
 import httpx
 
+from bot.nlu_data import RASA_PROJECT_DIR
+
 logger = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "nlu_fallback"
-RASA_PROJECT_DIR = Path(__file__).resolve().parent.parent / "rasa_project"
 DEFAULT_MODEL_PATH = RASA_PROJECT_DIR / "models" / "nlu.tar.gz"
 # Rasa refuses very long texts slowly, and nothing past this helps classify a question.
 MAX_PARSE_CHARS = 1000

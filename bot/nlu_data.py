@@ -42,6 +42,12 @@ def read_examples(path: Path) -> list[Example]:
     return examples
 
 
+def domain_intents() -> list[str]:
+    """The intents of rasa_project/domain.yml, in their order."""
+    domain = yaml.safe_load((RASA_PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+    return list(domain["intents"])
+
+
 def training_examples(directory: Path = TRAINING_DIR) -> list[Example]:
     return [example for path in sorted(directory.glob("*.yml")) for example in read_examples(path)]
 

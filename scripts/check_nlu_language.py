@@ -8,13 +8,11 @@ from __future__ import annotations
 import sys
 from collections import Counter
 
-import yaml
-
-from bot.nlu_data import RASA_PROJECT_DIR, held_out_examples, problems, training_examples
+from bot.nlu_data import domain_intents, held_out_examples, problems, training_examples
 
 
 def main(language: str) -> int:
-    intents = yaml.safe_load((RASA_PROJECT_DIR / "domain.yml").read_text("utf-8"))["intents"]
+    intents = domain_intents()
     training, held_out = training_examples(), held_out_examples()
     for name, examples in (("training", training), ("held-out", held_out)):
         counts = Counter(e.intent for e in examples if e.language == language)

@@ -10,58 +10,44 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bot.nlu_data import held_out_examples
-from tests.telegram_emulator import Emulator, User
-
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+from tests.telegram_emulator import REAL_BOT, TEST_TOKEN, Emulator, User, bot_process
 
 
 async def measure(
     command: list[str], users: int, messages: int, texts: list[str]
 ) -> dict[str, float]:
-    emulator = Emulator(TOKEN)
+    emulator = Emulator(TEST_TOKEN)
     await emulator.start()
     with tempfile.TemporaryDirectory() as directory:
         env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": emulator.base_url,
             "DATABASE_PATH": str(Path(directory) / "bench.sqlite3"),
             "TELEGRAM_RATE_LIMIT": "off",  # Telegram's flood limits would measure themselves
             "LOG_LEVEL": "WARNING",
         }
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
         try:
-            await emulator.wait_for_call("getUpdates", timeout=120)
-            latencies: list[float] = []
+            async with bot_process(emulator, env, command=command):
+                latencies: list[float] = []
 
-            async def chat(number: int) -> None:
-                user = User(100_000 + number, "de")
-                for turn in range(messages):
-                    text = texts[(number * messages + turn) % len(texts)]
-                    started = time.perf_counter()
-                    await emulator.send(user, text=text)
-                    await emulator.wait_for_messages(user.id, turn + 1, timeout=60)
-                    latencies.append((time.perf_counter() - started) * 1000)
+                async def chat(number: int) -> None:
+                    user = User(100_000 + number, "de")
+                    for turn in range(messages):
+                        text = texts[(number * messages + turn) % len(texts)]
+                        started = time.perf_counter()
+                        await emulator.send(user, text=text)
+                        await emulator.wait_for_messages(user.id, turn + 1, timeout=60)
+                        latencies.append((time.perf_counter() - started) * 1000)
 
-            started = time.perf_counter()
-            await asyncio.wait_for(asyncio.gather(*(chat(n) for n in range(users))), 600)
-            elapsed = time.perf_counter() - started
+                started = time.perf_counter()
+                await asyncio.wait_for(asyncio.gather(*(chat(n) for n in range(users))), 600)
+                elapsed = time.perf_counter() - started
         finally:
-            process.send_signal(signal.SIGINT)
-            await asyncio.to_thread(process.wait, 60)
             await emulator.stop()
     quantiles = statistics.quantiles(latencies, n=100)
     return {"rate": len(latencies) / elapsed, "p50": quantiles[49], "p95": quantiles[94]}
@@ -70,7 +56,7 @@ async def measure(
 async def main(users: int, messages: int) -> None:
     texts = [example.text for example in held_out_examples()]
     echo = await measure([sys.executable, "-m", "tests.echo_bot"], users, messages, texts)
-    real = await measure([sys.executable, "-m", "bot", "run"], users, messages, texts)
+    real = await measure(REAL_BOT, users, messages, texts)
     print(f"end to end, {users} concurrent users x {messages} messages, loopback emulator:")
     for name, figures in (("echo bot", echo), ("our bot", real)):
         print(

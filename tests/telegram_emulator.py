@@ -16,12 +16,21 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from aiohttp import web
 
+ROOT = Path(__file__).resolve().parent.parent
+TEST_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+REAL_BOT = [sys.executable, "-m", "bot", "run"]
 JSON = dict[str, Any]
 # Parameters that python-telegram-bot sends JSON-encoded inside form fields.
 JSON_FIELDS = {
@@ -258,3 +267,36 @@ async def _parameters(request: web.Request) -> JSON:
 def _error(code: int, description: str) -> web.Response:
     body = {"ok": False, "error_code": code, "description": description}
     return web.json_response(body, status=code)
+
+
+@contextlib.asynccontextmanager
+async def bot_process(
+    emulator: Emulator,
+    env: dict[str, str],
+    log: IO[str] | int = subprocess.DEVNULL,
+    command: list[str] = REAL_BOT,
+    ready_when: str = "getUpdates",
+) -> AsyncIterator[subprocess.Popen[bytes]]:
+    """A bot process talking to `emulator`, from its first `ready_when` call to the block's end;
+    then stopped with Ctrl-C, as an operator would."""
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": emulator.token,
+            "TELEGRAM_API_BASE_URL": emulator.base_url,
+            **env,
+        },
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        await emulator.wait_for_call(ready_when, timeout=120)
+        yield process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:  # in a thread: the emulator in this event loop must keep answering meanwhile
+            await asyncio.to_thread(process.wait, 60)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -7,7 +7,6 @@ import string
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.answers import (
     EXTRA_KEYS,
@@ -17,11 +16,12 @@ from bot.answers import (
     Catalogue,
     international_phone,
 )
+from bot.nlu_data import domain_intents
 
 ROOT = Path(__file__).resolve().parent.parent
 # The page separates the contact person's names with a no-break space: compare words, not spaces.
 SEED_PAGE = " ".join((ROOT / "data/source/integrationsfoerderung.txt").read_text("utf-8").split())
-INTENTS = yaml.safe_load((ROOT / "rasa_project/domain.yml").read_text(encoding="utf-8"))["intents"]
+INTENTS = domain_intents()
 KEYS = [*INTENTS, *EXTRA_KEYS, *TELEGRAM_KEYS]
 ALLOWED_PLACEHOLDERS = {
     "department", "division", "street", "postcode", "city", "phone", "fax", "email",

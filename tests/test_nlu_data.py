@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from bot.language import SUPPORTED
 from bot.nlu_data import (
-    RASA_PROJECT_DIR,
     Example,
     comparison_key,
+    domain_intents,
     held_out_examples,
     problems,
     training_examples,
 )
 
-INTENTS: list[str] = yaml.safe_load((RASA_PROJECT_DIR / "domain.yml").read_text("utf-8"))["intents"]
+INTENTS = domain_intents()
 
 
 @pytest.fixture(scope="module")

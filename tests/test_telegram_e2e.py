@@ -3,11 +3,6 @@ emulator on 127.0.0.1 in long-polling mode (TELEGRAM_API_BASE_URL)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,11 +10,9 @@ import pytest
 
 from bot.answers import Catalogue
 from bot.store import Store
-from tests.telegram_emulator import Emulator, User
+from tests.telegram_emulator import TEST_TOKEN, Emulator, User, bot_process
 
 pytestmark = pytest.mark.model
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 CATALOGUE = Catalogue()
 _users = iter(range(5000, 6000))
 
@@ -35,30 +28,15 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 async def emulator(database: Path) -> AsyncIterator[Emulator]:
-    server = Emulator(TOKEN)
+    server = Emulator(TEST_TOKEN)
     await server.start()
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": server.base_url,
-        "DATABASE_PATH": str(database),
-        "LOG_LEVEL": "INFO",
-    }
-    log = (database.parent / "bot.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
+    env = {"DATABASE_PATH": str(database), "LOG_LEVEL": "INFO"}
     try:
-        await server.wait_for_call("getUpdates", timeout=120)
-        yield server
-        assert process.poll() is None, "the bot process died"
+        with (database.parent / "bot.log").open("w") as log:
+            async with bot_process(server, env, log) as process:
+                yield server
+                assert process.poll() is None, "the bot process died"
     finally:
-        process.send_signal(signal.SIGINT)
-        try:  # in a thread: the emulator in this event loop must keep answering meanwhile
-            await asyncio.to_thread(process.wait, 30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
         await server.stop()
     # The process keeps running whatever it was sent: no traceback may reach its log.
     assert "Traceback" not in (database.parent / "bot.log").read_text()

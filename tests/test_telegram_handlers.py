@@ -19,9 +19,7 @@ from bot.nlu import NluResult
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from tests.conftest import ScriptedNlu
-from tests.telegram_emulator import BOT_USER, User
-
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+from tests.telegram_emulator import BOT_USER, TEST_TOKEN, User
 
 
 class RecordingRequest(BaseRequest):
@@ -81,7 +79,7 @@ async def bot(
     nlu = ScriptedNlu()
     assistant: Assistant = make_assistant(nlu)
     request = RecordingRequest()
-    application = build_application(Settings(telegram_bot_token=TOKEN), assistant, request)
+    application = build_application(Settings(telegram_bot_token=TEST_TOKEN), assistant, request)
     await application.initialize()
     yield application, request, nlu, assistant
     await application.shutdown()

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.answers import Catalogue
-from tests.telegram_emulator import Emulator, User
+from tests.telegram_emulator import TEST_TOKEN, Emulator, User, bot_process
 
 pytestmark = pytest.mark.model
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 SECRET = "webhook-secret-for-tests-0123456789"
 
 
@@ -30,67 +24,54 @@ def free_port() -> int:
 
 
 async def test_updates_with_the_secret_are_answered_and_others_refused(tmp_path: Path) -> None:
-    emulator = Emulator(TOKEN)
+    emulator = Emulator(TEST_TOKEN)
     await emulator.start()
     port = free_port()
     env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": emulator.base_url,
         "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
         "WEBHOOK_URL": "https://bot.example.org/telegram",
         "WEBHOOK_SECRET": SECRET,
         "WEBHOOK_LISTEN": "127.0.0.1",
         "WEBHOOK_PORT": str(port),
     }
-    log = (tmp_path / "bot.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
     try:
-        await emulator.wait_for_call("setWebhook", timeout=120)
-        assert emulator.webhook is not None
-        assert emulator.webhook["url"] == "https://bot.example.org/telegram"
-        assert emulator.webhook["secret_token"] == SECRET
+        async with bot_process(emulator, env, ready_when="setWebhook"):
+            assert emulator.webhook is not None
+            assert emulator.webhook["url"] == "https://bot.example.org/telegram"
+            assert emulator.webhook["secret_token"] == SECRET
 
-        user = User(7001, "de")
-        update = {
-            "update_id": 1,
-            "message": {
-                "message_id": 1, "date": 1764000000, "chat": user.private_chat(),
-                "from": user.as_json(), "text": "Wo kann ich Deutsch lernen?",
-            },
-        }  # fmt: skip
-        url = f"http://127.0.0.1:{port}/telegram"
-        async with httpx.AsyncClient() as client:
-            for _ in range(50):  # the webhook server starts right after setWebhook
-                try:
-                    refused = await client.post(url, content=json.dumps(update))
-                    break
-                except httpx.ConnectError:
-                    await asyncio.sleep(0.2)
-            wrong = await client.post(
-                url,
-                content=json.dumps(update),
-                headers={"X-Telegram-Bot-Api-Secret-Token": "guess"},
-            )
-            accepted = await client.post(
-                url,
-                content=json.dumps(update),
-                headers={
-                    "X-Telegram-Bot-Api-Secret-Token": SECRET,
-                    "Content-Type": "application/json",
+            user = User(7001, "de")
+            update = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1, "date": 1764000000, "chat": user.private_chat(),
+                    "from": user.as_json(), "text": "Wo kann ich Deutsch lernen?",
                 },
-            )
-        assert refused.status_code == 403 and wrong.status_code == 403
-        assert accepted.status_code == 200
-        [reply] = await emulator.wait_for_messages(user.id, 1)
-        assert reply["text"] == Catalogue().render("ask_language_course", "de")
+            }  # fmt: skip
+            url = f"http://127.0.0.1:{port}/telegram"
+            async with httpx.AsyncClient() as client:
+                for _ in range(50):  # the webhook server starts right after setWebhook
+                    try:
+                        refused = await client.post(url, content=json.dumps(update))
+                        break
+                    except httpx.ConnectError:
+                        await asyncio.sleep(0.2)
+                wrong = await client.post(
+                    url,
+                    content=json.dumps(update),
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "guess"},
+                )
+                accepted = await client.post(
+                    url,
+                    content=json.dumps(update),
+                    headers={
+                        "X-Telegram-Bot-Api-Secret-Token": SECRET,
+                        "Content-Type": "application/json",
+                    },
+                )
+            assert refused.status_code == 403 and wrong.status_code == 403
+            assert accepted.status_code == 200
+            [reply] = await emulator.wait_for_messages(user.id, 1)
+            assert reply["text"] == Catalogue().render("ask_language_course", "de")
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            await asyncio.to_thread(process.wait, 30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
         await emulator.stop()
