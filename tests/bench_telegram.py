@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -32,7 +33,7 @@ async def measure(
             "LOG_LEVEL": "WARNING",
         }
         try:
-            async with bot_process(emulator, env, command=command):
+            async with bot_process(emulator, env, command=command) as process:
                 latencies: list[float] = []
 
                 async def chat(number: int) -> None:
@@ -45,12 +46,27 @@ async def measure(
                         latencies.append((time.perf_counter() - started) * 1000)
 
                 started = time.perf_counter()
+                bot_cpu, emulator_cpu = cpu_seconds(process.pid), time.process_time()
                 await asyncio.wait_for(asyncio.gather(*(chat(n) for n in range(users))), 600)
                 elapsed = time.perf_counter() - started
+                bot_cpu = cpu_seconds(process.pid) - bot_cpu
+                emulator_cpu = time.process_time() - emulator_cpu
         finally:
             await emulator.stop()
     quantiles = statistics.quantiles(latencies, n=100)
-    return {"rate": len(latencies) / elapsed, "p50": quantiles[49], "p95": quantiles[94]}
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50": quantiles[49],
+        "p95": quantiles[94],
+        "bot_cpu_ms": bot_cpu * 1000 / len(latencies),
+        "emulator_cpu_ms": emulator_cpu * 1000 / len(latencies),
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def main(users: int, messages: int) -> None:
@@ -61,7 +77,9 @@ async def main(users: int, messages: int) -> None:
     for name, figures in (("echo bot", echo), ("our bot", real)):
         print(
             f"  {name:9} {figures['rate']:6.0f} messages/s   "
-            f"reply p50 {figures['p50']:6.1f} ms   p95 {figures['p95']:6.1f} ms"
+            f"reply p50 {figures['p50']:6.1f} ms   p95 {figures['p95']:6.1f} ms   "
+            f"CPU per message: bot {figures['bot_cpu_ms']:4.1f} ms, "
+            f"emulator and users {figures['emulator_cpu_ms']:4.1f} ms"
         )
     print(f"  our bot reaches {real['rate'] / echo['rate']:.0%} of the echo bot's rate")
 
