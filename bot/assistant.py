@@ -23,7 +23,12 @@ FALLBACK = "fallback"  # the model is unsure (FallbackClassifier)
 NLU_UNAVAILABLE = "nlu_unavailable"  # the model could not be asked
 UNSUPPORTED_LANGUAGE = "unsupported_language"
 OUT_OF_SCOPE = "out_of_scope"
+THUMBS_DOWN = "thumbs_down"  # the newcomer said an answer did not help
 UNANSWERED_REASONS = frozenset({FALLBACK, NLU_UNAVAILABLE, UNSUPPORTED_LANGUAGE, OUT_OF_SCOPE})
+# Answers worth a 👍/👎: real information, not small talk.
+RATED_INTENTS = frozenset(
+    {"ask_counselling", "ask_language_course", "ask_contact", "ask_office_tasks", "bot_challenge"}
+)
 # Kinds of non-text messages that may hold a question for a person (the rest get an explanation).
 MEDIA_KEPT_FOR_STAFF = frozenset({"voice", "audio", "video_note", "photo", "video", "document"})
 # Long messages are kept whole up to Telegram's own limit; more is never a question.
@@ -103,6 +108,7 @@ class Assistant:
         if message.user_id and detection.supported and not pinned:
             await self.store.remember_language(message.user_id, detection.language)
 
+        await self.store.count("message", detection.language, reason)
         answered = reason not in UNANSWERED_REASONS
         question_id = None
         if not answered:
@@ -147,6 +153,7 @@ class Assistant:
         answer, so it is kept for staff; stickers, locations and the like get an explanation."""
         language = await self.reply_language(user_id, ui_language)
         keep = kind in MEDIA_KEPT_FOR_STAFF
+        await self.store.count("message", UNDETERMINED, kind)
         question_id = None
         if keep:
             question_id = await self.store.add_question(
@@ -171,6 +178,28 @@ class Assistant:
             reason=kind,
             question_id=question_id,
         )
+
+    async def feedback(
+        self, user_id: str, helpful: bool, intent: str, confidence: float, question: str | None
+    ) -> int | None:
+        """👍 or 👎 on an answer. A 👎 makes the question one for a person: it is kept (with an
+        empty text if Telegram no longer shows the question) and its id returned."""
+        language = await self.reply_language(user_id)
+        await self.store.count("thumbs_up" if helpful else "thumbs_down", language, intent)
+        if helpful:
+            return None
+        text = clean_text(question or "")
+        question_id = await self.store.add_question(
+            user_id=user_id,
+            text=text[:MAX_STORED_CHARS],
+            language=language,
+            reply_language=language,
+            intent=intent,
+            confidence=confidence,
+            reason=THUMBS_DOWN,
+        )
+        logger.info("Question %d kept for a person (%s)", question_id, THUMBS_DOWN)
+        return question_id
 
     def _answer(self, reason: str, language: str) -> str:
         if reason == UNSUPPORTED_LANGUAGE:

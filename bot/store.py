@@ -45,7 +45,31 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE questions ADD COLUMN media_kind TEXT;
     ALTER TABLE questions ADD COLUMN media_file_id TEXT;
     """,
+    # The staff loop: each question's post in the staff group, its label, who answered it; and
+    # daily counts, which carry no text and so outlive the questions (statistics, /stats).
+    """
+    ALTER TABLE questions ADD COLUMN staff_message_id INTEGER;
+    ALTER TABLE questions ADD COLUMN staff_media_message_id INTEGER;
+    ALTER TABLE questions ADD COLUMN label TEXT;  -- an intent, or a dismissal: spam, duplicate
+    ALTER TABLE questions ADD COLUMN labelled_by TEXT;
+    ALTER TABLE questions ADD COLUMN labelled_at TEXT;
+    ALTER TABLE questions ADD COLUMN answered_by TEXT;
+    ALTER TABLE questions ADD COLUMN answered_at TEXT;
+    ALTER TABLE questions ADD COLUMN replies INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX questions_post ON questions (staff_message_id);
+    CREATE TABLE counts (
+        day         TEXT NOT NULL,   -- UTC date
+        event       TEXT NOT NULL,   -- message, unanswered, thumbs_up, thumbs_down
+        language    TEXT NOT NULL,
+        topic       TEXT NOT NULL,   -- the intent answered, or why not
+        count       INTEGER NOT NULL,
+        PRIMARY KEY (day, event, language, topic)
+    );
+    """,
 )
+# Labels that take a question out of the inbox and out of the training data.
+DISMISSALS = ("spam", "duplicate")
+OPEN, ANSWERED, DISMISSED = "open", "answered", "dismissed"
 
 
 def now() -> str:
@@ -72,6 +96,40 @@ class Question:
     created_at: str
     media_kind: str | None = None
     media_file_id: str | None = None
+    staff_message_id: int | None = None
+    staff_media_message_id: int | None = None
+    label: str | None = None
+    labelled_by: str | None = None
+    labelled_at: str | None = None
+    answered_by: str | None = None
+    answered_at: str | None = None
+    replies: int = 0
+
+
+@dataclass(frozen=True)
+class StaffPost:
+    """Where a question was shown to staff: its post and, for a voice note or photo, the media."""
+
+    question_id: int
+    message_id: int
+    media_message_id: int | None
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """How many questions were deleted, and the staff posts that still show them."""
+
+    count: int
+    posts: list[StaffPost]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Statistics of a period: numbers only."""
+
+    messages_by_language: dict[str, int]
+    messages_by_topic: dict[str, int]
+    events: dict[str, int]
 
 
 class Store:
@@ -159,19 +217,126 @@ class Store:
         question_id = cursor.lastrowid
         await cursor.close()
         assert question_id is not None
+        await self.count("unanswered", language, reason)
         return question_id
 
-    async def questions(self, status: str | None = "open", limit: int = 100) -> list[Question]:
+    async def question(self, question_id: int) -> Question | None:
+        return await self._one_question("id = ?", question_id)
+
+    async def question_by_post(self, message_id: int) -> Question | None:
+        """The question whose staff post (or its media) is `message_id`."""
+        return await self._one_question(
+            "staff_message_id = ? OR staff_media_message_id = ?", message_id, message_id
+        )
+
+    async def _one_question(self, where: str, *parameters: object) -> Question | None:
+        async with self._db.execute(
+            f"SELECT * FROM questions WHERE {where} LIMIT 1", parameters
+        ) as cursor:
+            row = await cursor.fetchone()
+        return Question(**dict(row)) if row else None
+
+    async def questions(
+        self, status: str | None = OPEN, limit: int = 100, offset: int = 0
+    ) -> list[Question]:
         """Questions, oldest first."""
         query = "SELECT * FROM questions"
         parameters: tuple[object, ...] = ()
         if status is not None:
             query += " WHERE status = ?"
             parameters = (status,)
-        query += " ORDER BY id LIMIT ?"
-        async with self._db.execute(query, (*parameters, limit)) as cursor:
+        query += " ORDER BY id LIMIT ? OFFSET ?"
+        async with self._db.execute(query, (*parameters, limit, offset)) as cursor:
             rows = await cursor.fetchall()
         return [Question(**dict(row)) for row in rows]
+
+    async def count_questions(self, status: str = OPEN) -> int:
+        async with self._db.execute(
+            "SELECT COUNT(*) FROM questions WHERE status = ?", (status,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def unposted_questions(self) -> list[Question]:
+        """Open questions that have not reached the staff group yet (it was down, or we were)."""
+        async with self._db.execute(
+            "SELECT * FROM questions WHERE status = ? AND staff_message_id IS NULL ORDER BY id",
+            (OPEN,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [Question(**dict(row)) for row in rows]
+
+    async def labelled_questions(self) -> list[Question]:
+        """Questions staff labelled with an intent (not dismissed): training data to be."""
+        async with self._db.execute(
+            "SELECT * FROM questions WHERE label IS NOT NULL AND status != ? ORDER BY id",
+            (DISMISSED,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [Question(**dict(row)) for row in rows]
+
+    async def set_staff_post(
+        self, question_id: int, message_id: int, media_message_id: int | None = None
+    ) -> None:
+        await self._db.execute(
+            "UPDATE questions SET staff_message_id = ?, staff_media_message_id = ? WHERE id = ?",
+            (message_id, media_message_id, question_id),
+        )
+
+    async def mark_answered(self, question_id: int, by: str) -> None:
+        """A staff reply reached the newcomer; every further reply counts too."""
+        await self._db.execute(
+            """
+            UPDATE questions SET replies = replies + 1, answered_by = ?, answered_at = ?,
+                status = CASE WHEN status = 'open' THEN 'answered' ELSE status END
+            WHERE id = ?
+            """,
+            (by, now(), question_id),
+        )
+
+    async def label_question(self, question_id: int, label: str, by: str) -> None:
+        """Staff chose the question's topic, or dismissed it (spam, duplicate)."""
+        await self._db.execute(
+            """
+            UPDATE questions SET label = ?, labelled_by = ?, labelled_at = ?,
+                status = CASE
+                    WHEN ? THEN 'dismissed'
+                    WHEN status = 'dismissed' THEN CASE WHEN replies > 0 THEN 'answered'
+                                                        ELSE 'open' END
+                    ELSE status END
+            WHERE id = ?
+            """,
+            (label, by, now(), label in DISMISSALS, question_id),
+        )
+
+    async def count(self, event: str, language: str, topic: str) -> None:
+        """One more `event` today: numbers only, no text, no user."""
+        await self._db.execute(
+            """
+            INSERT INTO counts (day, event, language, topic, count) VALUES (?, ?, ?, ?, 1)
+            ON CONFLICT (day, event, language, topic) DO UPDATE SET count = count + 1
+            """,
+            (datetime.now(timezone.utc).date().isoformat(), event, language, topic),
+        )
+
+    async def counts(self, days: int) -> Counts:
+        """The counts of the last `days` days, today included."""
+        since = (datetime.now(timezone.utc).date() - timedelta(days=days - 1)).isoformat()
+        async with self._db.execute(
+            "SELECT event, language, topic, SUM(count) AS n FROM counts WHERE day >= ? "
+            "GROUP BY event, language, topic",
+            (since,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        by_language: dict[str, int] = {}
+        by_topic: dict[str, int] = {}
+        events: dict[str, int] = {}
+        for row in rows:
+            events[row["event"]] = events.get(row["event"], 0) + row["n"]
+            if row["event"] == "message":
+                by_language[row["language"]] = by_language.get(row["language"], 0) + row["n"]
+                by_topic[row["topic"]] = by_topic.get(row["topic"], 0) + row["n"]
+        return Counts(by_language, by_topic, events)
 
     async def user_data(self, user_id: str) -> dict[str, object]:
         """Everything stored about one user (what /privacy shows)."""
@@ -187,21 +352,40 @@ class Store:
             "questions": questions,
         }
 
-    async def delete_questions_older_than(self, days: int) -> int:
-        """Privacy: question texts are kept at most `days` days. Returns how many were deleted."""
+    async def delete_questions_older_than(self, days: int) -> Deleted:
+        """Privacy: question texts are kept at most `days` days (counts stay). The staff posts
+        of the deleted questions are returned, so that they can be emptied too."""
         cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
-        cursor = await self._db.execute("DELETE FROM questions WHERE created_at < ?", (cutoff,))
-        deleted = cursor.rowcount
-        await cursor.close()
-        return deleted
+        return await self._delete_questions("created_at < ?", cutoff)
 
-    async def forget_user(self, user_id: str) -> None:
-        """Delete everything stored about one user."""
+    async def forget_user(self, user_id: str) -> Deleted:
+        """Delete everything stored about one user; returns the staff posts of their questions."""
         await self._db.execute("BEGIN")
         try:
-            await self._db.execute("DELETE FROM questions WHERE user_id = ?", (user_id,))
+            deleted = await self._delete_questions("user_id = ?", user_id)
             await self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         except BaseException:
             await self._db.execute("ROLLBACK")
             raise
         await self._db.execute("COMMIT")
+        return deleted
+
+    async def _delete_questions(self, where: str, value: str) -> Deleted:
+        async with self._db.execute(
+            f"DELETE FROM questions WHERE {where} "
+            "RETURNING id, staff_message_id, staff_media_message_id",
+            (value,),
+        ) as cursor:
+            rows = list(await cursor.fetchall())
+        posts = [
+            StaffPost(row["id"], row["staff_message_id"], row["staff_media_message_id"])
+            for row in rows
+            if row["staff_message_id"] is not None
+        ]
+        return Deleted(len(rows), posts)
+
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the database, also while the bot writes (SQLite's backup API)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        async with aiosqlite.connect(target) as copy:
+            await self._db.backup(copy)

@@ -84,7 +84,7 @@ async def test_questions_older_than_the_retention_period_are_deleted(store: Stor
     # Make "old" 91 days old, as if it had been asked then.
     asked = (datetime.now(timezone.utc) - timedelta(days=91)).isoformat(timespec="seconds")
     await store._db.execute("UPDATE questions SET created_at = ? WHERE text = 'old'", (asked,))
-    assert await store.delete_questions_older_than(90) == 1
+    assert (await store.delete_questions_older_than(90)).count == 1
     assert [q.text for q in await store.questions()] == ["new"]
 
 
