@@ -4,7 +4,10 @@ The real bot talks to it over HTTP exactly as to api.telegram.org (via TELEGRAM_
 the test talks to it in Python: users send messages and press buttons, the test waits for what
 the bot sent. It implements the part of the Bot API this bot uses, with real long polling
 (`getUpdates` honours `offset` and `timeout`), Unix timestamps in seconds, and `chat_instance` on
-callback queries. Unknown methods answer 404 like Telegram, so a new API call fails loudly.
+callback queries. Unknown methods answer 404 like Telegram, so a new API call fails loudly; so
+do calls Telegram would refuse (a reply to a missing message, a send to a user who blocked the bot)
+with Telegram's status code and description, so the bot's error handling is tested too. Groups
+are supergroups (negative ids) whose members the test sets, for features reserved to staff.
 
 Why our own and not the npm package telegram-test-api: that one needs eleven patches to work with
 python-telegram-bot 22 (see docs/architecture.md); this file is shorter than the patches.
@@ -21,26 +24,45 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from aiohttp import web
+
+from bot.nlu import TRAINED_MODEL_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 REAL_BOT = [sys.executable, "-m", "bot", "run"]
 JSON = dict[str, Any]
+T = TypeVar("T")
 # Parameters that python-telegram-bot sends JSON-encoded inside form fields.
 JSON_FIELDS = {
     "reply_markup",
+    "reply_parameters",
     "commands",
     "scope",
     "entities",
+    "caption_entities",
     "allowed_updates",
     "link_preview_options",
 }
+# What the bot can send by file_id (sendVoice, sendPhoto, sendVideoNote…): the fields besides
+# file_id and file_unique_id that python-telegram-bot 22 requires of each; a photo is a list of one.
+MEDIA: dict[str, JSON] = {
+    "voice": {"duration": 3},
+    "audio": {"duration": 3},
+    "photo": {"width": 640, "height": 480},
+    "video": {"width": 640, "height": 480, "duration": 3},
+    "video_note": {"length": 240, "duration": 3},
+    "document": {},
+}
+MEDIA_METHODS = {"send" + kind.title().replace("_", ""): kind for kind in MEDIA}
+# What copyMessage does not copy: the rest of a message is its content.
+METADATA = {"message_id", "date", "chat", "from", "reply_to_message", "reply_markup", "edit_date"}
 BOT_USER: JSON = {
     "id": 1000,
     "is_bot": True,
@@ -69,6 +91,26 @@ class User:
 
 
 @dataclass
+class Group:
+    """A supergroup, e.g. the staff's; Telegram gives supergroups ids like -1001234567890."""
+
+    id: int
+    title: str
+
+    def as_chat(self) -> JSON:
+        return {"id": self.id, "type": "supergroup", "title": self.title}
+
+
+class ApiError(Exception):
+    """A call Telegram refuses, answered with its status code and description."""
+
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+@dataclass
 class Emulator:
     token: str
     host: str = "127.0.0.1"
@@ -76,13 +118,20 @@ class Emulator:
     updates: list[JSON] = field(default_factory=list)
     sent: list[JSON] = field(default_factory=list)  # every message the bot sent or edited
     calls: list[tuple[str, JSON]] = field(default_factory=list)
-    commands: dict[str | None, list[JSON]] = field(default_factory=dict)
+    commands: dict[str | None, list[JSON]] = field(default_factory=dict)  # default scope
+    # (json.dumps(scope, sort_keys=True), language_code) -> commands, for the other scopes
+    scoped_commands: dict[tuple[str, str | None], list[JSON]] = field(default_factory=dict)
     webhook: JSON | None = None  # what the bot asked for with setWebhook
+    members: dict[int, set[int]] = field(default_factory=dict)  # chat id -> user ids
+    blocked: set[int] = field(default_factory=set)  # chats of users who blocked the bot
+    deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat id, message id)
     _runner: web.AppRunner | None = None
     _closing: bool = False
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    _messages: dict[tuple[int, int], JSON] = field(default_factory=dict)
+    _messages: dict[tuple[int, int], JSON] = field(default_factory=dict)  # by users and the bot
+    _chats: dict[int, JSON] = field(default_factory=dict)  # as users wrote in them
+    _users: dict[int, JSON] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -107,19 +156,38 @@ class Emulator:
 
     # --- what users do ------------------------------------------------------------------------
 
-    async def send(self, user: User, **content: Any) -> JSON:
-        """A message from `user`: text="…", or voice={…}, photo=[…], sticker={…}, location={…}…"""
+    def add_group(self, group: Group, *members: User) -> None:
+        """`group` is known (its title in the bot's messages) and `members` belong to it."""
+        self._chats[group.id] = group.as_chat()
+        self.members.setdefault(group.id, set()).update(member.id for member in members)
+        self._users.update({member.id: member.as_json() for member in members})
+
+    async def send(
+        self, user: User, chat: Any = None, reply_to: Any = None, **content: Any
+    ) -> JSON:
+        """A message from `user`: text="…", or voice={…}, photo=[…], sticker={…}, location={…}…
+
+        In `chat` (a chat JSON, e.g. group.as_chat(); else the user's private chat), replying to
+        `reply_to` (a message JSON, e.g. one the bot sent). Kept, so that the bot can reply to it
+        or copy it. `chat` and `reply_to` are typed Any, not JSON | None, because tests spread a
+        dict[str, object] into **content, and mypy checks its values against them too."""
+        chat = chat or user.private_chat()
         message: JSON = {
             "message_id": next(self._ids),
             "date": int(time.time()),
-            "chat": user.private_chat(),
+            "chat": chat,
             "from": user.as_json(),
             **content,
         }
+        if reply_to is not None:
+            message["reply_to_message"] = _without_reply(reply_to)
         text = content.get("text")
         if isinstance(text, str) and text.startswith("/"):
-            command = text.split()[0]
+            command = text.split()[0]  # in groups "/inbox@vs_integration_bot"
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        self._chats[chat["id"]] = chat
+        self._users[user.id] = user.as_json()
+        self._messages[(chat["id"], message["message_id"])] = message
         await self._add_update({"message": message})
         return message
 
@@ -147,21 +215,19 @@ class Emulator:
     def messages_to(self, chat_id: int) -> list[JSON]:
         return [m for m in self.sent if m["chat"]["id"] == chat_id]
 
+    async def wait_for(self, predicate: Callable[[], T], timeout: float = 20) -> T:
+        """`predicate()` once true, checked again whenever a user or the bot did something;
+        asyncio.TimeoutError after `timeout` seconds."""
+        async with self._changed:
+            return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+
     async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 20) -> list[JSON]:
         """The bot's messages to `chat_id`, once there are at least `count` of them."""
-
-        def enough() -> bool:
-            return len(self.messages_to(chat_id)) >= count
-
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(enough), timeout)
+        await self.wait_for(lambda: len(self.messages_to(chat_id)) >= count, timeout)
         return self.messages_to(chat_id)
 
     async def wait_for_call(self, method: str, timeout: float = 30) -> None:
-        async with self._changed:
-            await asyncio.wait_for(
-                self._changed.wait_for(lambda: any(m == method for m, _ in self.calls)), timeout
-            )
+        await self.wait_for(lambda: any(m == method for m, _ in self.calls), timeout)
 
     # --- the Bot API --------------------------------------------------------------------------
 
@@ -173,11 +239,24 @@ class Emulator:
         async with self._changed:
             self.calls.append((method, params))
             self._changed.notify_all()
-        handler = getattr(self, f"_api_{method}", None)
+        handler = self._handler(method)
         if handler is None:
             return _error(404, "Not Found: method not found")
-        result = await handler(params)
+        sending = method.startswith("send") or method == "copyMessage"
+        if sending and str(params.get("chat_id")) in map(str, self.blocked):
+            return _error(403, "Forbidden: bot was blocked by the user")
+        try:
+            result = await handler(params)
+        except ApiError as error:
+            return _error(error.code, error.description)
         return web.json_response({"ok": True, "result": result})
+
+    def _handler(self, method: str) -> Callable[[JSON], Awaitable[Any]] | None:
+        """`_api_<method>`; sendVoice, sendPhoto… share one."""
+        if method in MEDIA_METHODS:
+            return partial(self._send_media, MEDIA_METHODS[method])
+        handler: Callable[[JSON], Awaitable[Any]] | None = getattr(self, f"_api_{method}", None)
+        return handler
 
     async def _api_getMe(self, params: JSON) -> JSON:
         return BOT_USER
@@ -201,26 +280,126 @@ class Emulator:
             return pending()
 
     async def _api_sendMessage(self, params: JSON) -> JSON:
+        return await self._send(params, {"text": str(params["text"])})
+
+    async def _send_media(self, kind: str, params: JSON) -> JSON:
+        """sendVoice, sendPhoto…, with the file given by file_id (uploads are not emulated)."""
+        file_id = params.get(kind)
+        if not isinstance(file_id, str):
+            raise ApiError(400, f"Bad Request: the emulator takes {kind} by file_id only")
+        media = {"file_id": file_id, "file_unique_id": f"unique-{file_id}", **MEDIA[kind]}
+        content: JSON = {kind: [media] if kind == "photo" else media}
+        if params.get("caption"):
+            content["caption"] = str(params["caption"])
+        return await self._send(params, content)
+
+    async def _api_copyMessage(self, params: JSON) -> JSON:
+        source = self._messages.get((_int(params, "from_chat_id"), _int(params, "message_id")))
+        if source is None:
+            raise ApiError(400, "Bad Request: message to copy not found")
+        content = {key: value for key, value in source.items() if key not in METADATA}
+        if "caption" in params and "text" not in content:  # a new caption; "" removes it
+            content.pop("caption", None)
+            content.pop("caption_entities", None)
+            if params["caption"]:
+                content["caption"] = str(params["caption"])
+        message = await self._send(params, content)
+        return {"message_id": message["message_id"]}
+
+    async def _send(self, params: JSON, content: JSON) -> JSON:
+        """A new bot message with `content` in params["chat_id"], with its markup and reply."""
         chat_id = int(params["chat_id"])
         message: JSON = {
             "message_id": next(self._ids),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "chat": self._chat(chat_id),
             "from": BOT_USER,
-            "text": str(params["text"]),
+            **content,
         }
+        replied = self._replied(chat_id, params)
+        if replied is not None:
+            message["reply_to_message"] = replied
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         return await self._record(message)
 
+    def _chat(self, chat_id: int) -> JSON:
+        """The chat as users saw it; else private, or a supergroup for a negative id."""
+        if chat_id in self._chats:
+            return self._chats[chat_id]
+        if chat_id < 0:
+            return Group(chat_id, "Group").as_chat()
+        return {"id": chat_id, "type": "private"}
+
+    def _replied(self, chat_id: int, params: JSON) -> JSON | None:
+        """The message that reply_parameters (or the older reply_to_message_id) answers.
+
+        A missing one is refused like Telegram does, but only in chats users wrote in through
+        `send`: in others (updates posted straight to the bot's webhook) the emulator cannot know
+        the message, so the reply goes out unquoted."""
+        reply: JSON = params.get("reply_parameters") or {}
+        if not reply and params.get("reply_to_message_id"):
+            reply = {
+                "message_id": params["reply_to_message_id"],
+                "allow_sending_without_reply": params.get("allow_sending_without_reply"),
+            }
+        if not reply:
+            return None
+        key = (int(reply.get("chat_id") or chat_id), int(reply["message_id"]))
+        if key in self._messages:
+            return _without_reply(self._messages[key])
+        if reply.get("allow_sending_without_reply") in (True, "true") or key[0] not in self._chats:
+            return None
+        raise ApiError(400, "Bad Request: message to be replied not found")
+
     async def _api_editMessageText(self, params: JSON) -> JSON:
-        message = dict(self._messages[(int(params["chat_id"]), int(params["message_id"]))])
-        message["text"] = str(params["text"])
+        return await self._edit(params, "text")
+
+    async def _api_editMessageCaption(self, params: JSON) -> JSON:
+        return await self._edit(params, "caption")
+
+    async def _api_editMessageReplyMarkup(self, params: JSON) -> JSON:
+        return await self._edit(params, None)
+
+    async def _edit(self, params: JSON, part: str | None) -> JSON:
+        """The bot's message with a new text or caption (`part`, if any) and a new reply markup
+        (none removes it, as in Telegram); recorded in `sent` again."""
+        stored = self._messages.get((_int(params, "chat_id"), _int(params, "message_id")))
+        if stored is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        if stored["from"]["id"] != BOT_USER["id"]:
+            raise ApiError(400, "Bad Request: message can't be edited")
+        message = dict(stored)
+        if part is not None:
+            if (part == "text") != ("text" in message):
+                raise ApiError(400, f"Bad Request: there is no {part} in the message to edit")
+            entities = "entities" if part == "text" else "caption_entities"
+            for key in (part, entities):
+                message.pop(key, None)
+                if params.get(key):
+                    message[key] = params[key]
         message["edit_date"] = int(time.time())
         message.pop("reply_markup", None)
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         return await self._record(message)
+
+    async def _api_deleteMessage(self, params: JSON) -> bool:
+        key = (_int(params, "chat_id"), _int(params, "message_id"))
+        async with self._changed:
+            if self._messages.pop(key, None) is None:
+                raise ApiError(400, "Bad Request: message to delete not found")
+            self.deleted.append(key)
+            self._changed.notify_all()
+        return True
+
+    async def _api_getChatMember(self, params: JSON) -> JSON:
+        chat_id, user_id = _int(params, "chat_id"), _int(params, "user_id")
+        if chat_id not in self.members and chat_id not in self._chats:
+            raise ApiError(400, "Bad Request: chat not found")
+        user = self._users.get(user_id, {"id": user_id, "is_bot": False, "first_name": "User"})
+        status = "member" if user_id in self.members.get(chat_id, set()) else "left"
+        return {"status": status, "user": user}
 
     async def _record(self, message: JSON) -> JSON:
         async with self._changed:
@@ -233,11 +412,26 @@ class Emulator:
         return True
 
     async def _api_setMyCommands(self, params: JSON) -> bool:
-        self.commands[params.get("language_code")] = params["commands"]
+        key = _scope(params)
+        if key is None:
+            self.commands[params.get("language_code") or None] = params["commands"]
+        else:
+            self.scoped_commands[key] = params["commands"]
         return True
 
     async def _api_getMyCommands(self, params: JSON) -> list[JSON]:
-        return self.commands.get(params.get("language_code"), [])
+        key = _scope(params)
+        if key is None:
+            return self.commands.get(params.get("language_code") or None, [])
+        return self.scoped_commands.get(key, [])
+
+    async def _api_deleteMyCommands(self, params: JSON) -> bool:
+        key = _scope(params)
+        if key is None:
+            self.commands.pop(params.get("language_code") or None, None)
+        else:
+            self.scoped_commands.pop(key, None)
+        return True
 
     async def _api_deleteWebhook(self, params: JSON) -> bool:
         self.webhook = None
@@ -264,6 +458,24 @@ async def _parameters(request: web.Request) -> JSON:
     return params
 
 
+def _int(params: JSON, name: str) -> int:
+    """An id parameter; 0 (never a chat or a message) when absent."""
+    return int(params.get(name) or 0)
+
+
+def _without_reply(message: JSON) -> JSON:
+    """`message` as a reply_to_message: Telegram does not nest replies further."""
+    return {key: value for key, value in message.items() if key != "reply_to_message"}
+
+
+def _scope(params: JSON) -> tuple[str, str | None] | None:
+    """The key of commands in `scoped_commands`; None for the default scope (in `commands`)."""
+    scope = params.get("scope")
+    if not scope or scope == {"type": "default"}:
+        return None
+    return json.dumps(scope, sort_keys=True), params.get("language_code") or None
+
+
 def _error(code: int, description: str) -> web.Response:
     body = {"ok": False, "error_code": code, "description": description}
     return web.json_response(body, status=code)
@@ -286,6 +498,8 @@ async def bot_process(
             **os.environ,
             "TELEGRAM_BOT_TOKEN": emulator.token,
             "TELEGRAM_API_BASE_URL": emulator.base_url,
+            # The model trained from the repository's data, not whatever is live on this machine.
+            "MODEL_PATH": str(TRAINED_MODEL_PATH),
             **env,
         },
         stdout=log,
