@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 MODEL := rasa_project/models/nlu.tar.gz
+# The model the bot answers with; only `make promote` replaces it once it exists.
+LIVE := rasa_project/models/live.tar.gz
 NLU_SOURCES := rasa_project/config.yml rasa_project/domain.yml $(wildcard rasa_project/data/nlu/*.yml) \
 	$(wildcard rasa_project/components/*.py)
 
@@ -16,12 +18,13 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
 
-.PHONY: help run test lint unit validate train model evaluate bench lock clean
+.PHONY: help run test lint unit validate train model promote evaluate bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-run: $(MODEL)  ## start the bot: Telegram if TELEGRAM_BOT_TOKEN is set (.env is read), else a chat
+run: $(LIVE)  ## start the bot: Telegram if TELEGRAM_BOT_TOKEN is set (.env is read), else a chat
+	@[ ! $(MODEL) -nt $(LIVE) ] || echo "Note: a newer trained model exists; 'make promote' puts it live."
 	@set -a; [ ! -f .env ] || . ./.env; set +a; \
 	if [ -n "$${TELEGRAM_BOT_TOKEN:-}" ]; then $(PY) -m bot run; else $(PY) -m bot chat; fi
 
@@ -51,7 +54,14 @@ $(MODEL): $(NLU_SOURCES) | $(INSTALLED)
 	$(if $(filter %.py,$?),rm -rf rasa_project/.rasa)
 	cd rasa_project && ../$(VENV)/bin/rasa train nlu --fixed-model-name nlu --out models --quiet
 
-evaluate: $(MODEL)  ## held-out accuracy per language, language detection, confusions
+$(LIVE): | $(MODEL)
+	@# The very first model goes live as it is: there is nothing to compare it with.
+	cp $(MODEL) $(LIVE)
+
+promote: $(MODEL)  ## put the trained model live if no language got worse (FORCE=1: anyway)
+	$(PY) -m bot promote $(if $(FORCE),--force)
+
+evaluate: $(MODEL)  ## held-out accuracy per language (trained model beside the live one), confusions
 	$(PY) -m bot evaluate
 
 bench: $(MODEL)  ## load time, latency, throughput, memory, training time

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot.settings import Settings, SettingsError
 
@@ -28,6 +29,23 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--jsonl", action="store_true", required=True, help="JSON lines in and out")
     ask.add_argument("--database", help="SQLite file for this run (':memory:' keeps nothing)")
     commands.add_parser("evaluate", help="held-out accuracy per language and language detection")
+    review = commands.add_parser("review", help="questions labelled by staff -> training data")
+    review_commands = review.add_subparsers(dest="review_command", required=True)
+    listing = review_commands.add_parser("list", help="the stored questions, oldest first")
+    listing.add_argument(
+        "--status", choices=("open", "answered", "dismissed", "all"), default="all"
+    )
+    exporting = review_commands.add_parser("export", help="labelled questions -> reviewed.yml")
+    exporting.add_argument(
+        "--output", type=Path, help="default: rasa_project/data/nlu/reviewed.yml"
+    )
+    promote = commands.add_parser("promote", help="put the trained model live if it is not worse")
+    promote.add_argument("--candidate", type=Path, help="default: rasa_project/models/nlu.tar.gz")
+    promote.add_argument("--force", action="store_true", help="promote even if it is worse")
+    backup = commands.add_parser(
+        "backup", help="consistent copy of the database, also while running"
+    )
+    backup.add_argument("path", type=Path)
     args = parser.parse_args(argv)
 
     try:
@@ -60,7 +78,34 @@ def main(argv: list[str] | None = None) -> int:
         from bot.evaluate import main as evaluate
 
         return asyncio.run(evaluate(settings))
-    return 2
+    if args.command == "promote":
+        from bot.nlu import TRAINED_MODEL_PATH
+        from bot.promote import promote as promote_model
+
+        candidate = args.candidate or TRAINED_MODEL_PATH
+        return 0 if asyncio.run(promote_model(settings, candidate, sys.stdout, args.force)) else 1
+    return asyncio.run(database_command(settings, args))
+
+
+async def database_command(settings: Settings, args: argparse.Namespace) -> int:
+    """The commands that work on the bot's database (also while the bot runs)."""
+    from bot import review
+    from bot.store import Store
+
+    store = await Store.open(settings.database_path)
+    try:
+        if args.command == "backup":
+            await store.backup(args.path)
+            print(f"Database copied to {args.path}")
+        elif args.review_command == "list":
+            status = None if args.status == "all" else args.status
+            await review.print_list(store, status, sys.stdout)
+        else:
+            output = args.output or review.REVIEWED_PATH
+            review.print_export(await review.export(store, output), output, sys.stdout)
+    finally:
+        await store.close()
+    return 0
 
 
 if __name__ == "__main__":

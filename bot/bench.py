@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.__main__ import configure_logging
 from bot.assistant import Incoming
+from bot.nlu import TRAINED_MODEL_PATH
 from bot.nlu_data import RASA_PROJECT_DIR, held_out_examples
 from bot.runtime import running_assistant
 from bot.settings import Settings
@@ -36,7 +37,9 @@ def percentile(values: list[float], share: float) -> float:
 async def measure_assistant(rounds: int) -> None:
     with tempfile.TemporaryDirectory() as directory:
         # The same wiring as the bot; the model load dominates opening it.
-        settings = Settings(database_path=Path(directory) / "bench.sqlite3")
+        settings = Settings(
+            database_path=Path(directory) / "bench.sqlite3", model_path=TRAINED_MODEL_PATH
+        )
         started = time.perf_counter()
         async with running_assistant(settings) as assistant:
             load_seconds = time.perf_counter() - started

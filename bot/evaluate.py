@@ -7,13 +7,15 @@ knowledge of the user (no previous language, no phone language): the hardest cas
 
 from __future__ import annotations
 
+import filecmp
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from bot.assistant import Assistant, Incoming
 from bot.language import SUPPORTED
-from bot.nlu import FALLBACK_INTENT
+from bot.nlu import FALLBACK_INTENT, TRAINED_MODEL_PATH
 from bot.nlu_data import Example, held_out_examples
 from bot.settings import Settings
 
@@ -133,10 +135,51 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-async def main(settings: Settings) -> int:
+async def evaluate_model(settings: Settings, model_path: Path) -> Report:
+    """The held-out report of one model file, loaded in this process, with a throwaway store."""
     from bot.runtime import running_assistant
 
-    async with running_assistant(settings, ":memory:") as assistant:
-        report = await evaluate(assistant, held_out_examples())
+    only_this_model = replace(settings, model_path=model_path, rasa_url=None)
+    async with running_assistant(only_this_model, ":memory:") as assistant:
+        return await evaluate(assistant, held_out_examples())
+
+
+def regressions(old: Report, new: Report) -> list[str]:
+    """Where `new` is worse than `old`: languages with lower accuracy, more wrong answers."""
+    languages = sorted({o.example.language for o in old.outcomes}, key=SUPPORTED.index)
+    worse = [
+        language
+        for language in languages
+        if new.intent_accuracy(language) < old.intent_accuracy(language) - 1e-9
+    ]
+    if new.confidently_wrong() > old.confidently_wrong() + 1e-9:
+        worse.append("wrong answers")
+    return worse
+
+
+def format_comparison(old: Report, new: Report, old_name: str, new_name: str) -> str:
+    languages = sorted({o.example.language for o in old.outcomes}, key=SUPPORTED.index)
+    lines = [f"lang  {old_name:>8}  {new_name:>8}  change"]
+    for language in [*languages, None]:
+        before, after = old.intent_accuracy(language), new.intent_accuracy(language)
+        lines.append(
+            f"{language or 'all':5} {before:8.1%}  {after:8.1%}  {(after - before) * 100:+5.1f}"
+        )
+    before, after = old.confidently_wrong(), new.confidently_wrong()
+    lines.append(f"wrong {before:8.1%}  {after:8.1%}  {(after - before) * 100:+5.1f}")
+    return "\n".join(lines)
+
+
+def same_file(first: Path, second: Path) -> bool:
+    return first.exists() and second.exists() and filecmp.cmp(first, second, shallow=False)
+
+
+async def main(settings: Settings) -> int:
+    """The trained model's report; beside the live model's when that one is different."""
+    report = await evaluate_model(settings, TRAINED_MODEL_PATH)
     print(format_report(report))
+    live = settings.model_path
+    if live.exists() and not same_file(live, TRAINED_MODEL_PATH):
+        print(f"\nIntent accuracy, live model ({live}) vs newly trained ({TRAINED_MODEL_PATH}):")
+        print(format_comparison(await evaluate_model(settings, live), report, "live", "trained"))
     return 0

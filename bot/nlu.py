@@ -21,7 +21,11 @@ from bot.nlu_data import RASA_PROJECT_DIR
 logger = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "nlu_fallback"
-DEFAULT_MODEL_PATH = RASA_PROJECT_DIR / "models" / "nlu.tar.gz"
+MODELS_DIR = RASA_PROJECT_DIR / "models"
+# `make model` trains this one from the repository's data; `python -m bot promote` checks it
+# against the live model (the one the bot answers with) and only then replaces that.
+TRAINED_MODEL_PATH = MODELS_DIR / "nlu.tar.gz"
+LIVE_MODEL_PATH = MODELS_DIR / "live.tar.gz"
 # Rasa refuses very long texts slowly, and nothing past this helps classify a question.
 MAX_PARSE_CHARS = 1000
 
@@ -67,24 +71,39 @@ class NluResult:
 class Nlu(Protocol):
     async def parse(self, text: str) -> NluResult: ...
 
+    async def reload_if_changed(self) -> bool: ...
+
     async def close(self) -> None: ...
 
 
-class InProcessNlu:
-    """The trained model loaded with Rasa's `Agent`; loading takes seconds, parsing milliseconds."""
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
 
-    def __init__(self, agent: Any) -> None:
+
+class InProcessNlu:
+    """The trained model loaded with Rasa's `Agent`; loading takes seconds, parsing milliseconds.
+
+    When the model file is replaced (a promotion), `reload_if_changed` loads the new one in a
+    thread while the old one keeps answering, then swaps them: no restart, no message dropped.
+    """
+
+    def __init__(self, agent: Any, model_path: Path | None = None) -> None:
         self._agent = agent
+        self._model_path = model_path
+        self._stamp = _file_stamp(model_path) if model_path else None
 
     @classmethod
-    def load(cls, model_path: Path = DEFAULT_MODEL_PATH) -> InProcessNlu:
+    def load(cls, model_path: Path = TRAINED_MODEL_PATH) -> InProcessNlu:
         if not model_path.exists():
             raise FileNotFoundError(f"No NLU model at {model_path}: run `make model` first.")
         # Importing Rasa pulls in TensorFlow: only pay for it when the in-process model is used.
         # It also imports Sanic, which replaces the process's event loop policy with uvloop's;
         # put the caller's back, or a loop the caller already runs can no longer be found.
         policy = asyncio.get_event_loop_policy()
-        from rasa.core.agent import Agent
         from rasa.utils.log_utils import configure_structlog
 
         asyncio.set_event_loop_policy(policy)
@@ -94,9 +113,7 @@ class InProcessNlu:
         # The model names the project's custom components (rasa_project/components/).
         if str(RASA_PROJECT_DIR) not in sys.path:
             sys.path.insert(0, str(RASA_PROJECT_DIR))
-
-        logger.info("Loading NLU model %s", model_path)
-        return cls(Agent.load(str(model_path)))
+        return cls(_load_agent(model_path), model_path)
 
     async def parse(self, text: str) -> NluResult:
         try:
@@ -105,8 +122,31 @@ class InProcessNlu:
             raise NluUnavailable(str(error)) from error
         return NluResult.from_rasa(parsed)
 
+    async def reload_if_changed(self) -> bool:
+        if self._model_path is None:
+            return False
+        stamp = _file_stamp(self._model_path)
+        if stamp is None or stamp == self._stamp:
+            return False
+        self._stamp = stamp  # a broken file is tried once, not every few seconds
+        try:
+            agent = await asyncio.to_thread(_load_agent, self._model_path)
+        except Exception:
+            logger.exception("New NLU model could not be loaded; keeping the current one")
+            return False
+        self._agent = agent
+        logger.info("NLU model reloaded from %s", self._model_path)
+        return True
+
     async def close(self) -> None:
         return None
+
+
+def _load_agent(model_path: Path) -> Any:
+    from rasa.core.agent import Agent
+
+    logger.info("Loading NLU model %s", model_path)
+    return Agent.load(str(model_path))
 
 
 class RasaHttpNlu:
@@ -115,6 +155,7 @@ class RasaHttpNlu:
     def __init__(
         self, base_url: str, timeout: float = 3.0, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
+        self._timeout = timeout
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"), timeout=timeout, transport=transport
         )
@@ -128,6 +169,16 @@ class RasaHttpNlu:
             return NluResult.from_rasa(response.json())
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:
             raise NluUnavailable(f"{type(error).__name__}: {error}") from error
+
+    async def reload_if_changed(self) -> bool:
+        return False  # the Rasa server is switched with `PUT /model` (python -m bot promote)
+
+    async def load_model(self, model_file: str) -> None:
+        """Tell the Rasa server to serve another model file (a path on the server's side)."""
+        response = await self._client.put(
+            "/model", json={"model_file": model_file}, timeout=max(self._timeout, 120.0)
+        )
+        response.raise_for_status()
 
     async def close(self) -> None:
         await self._client.aclose()

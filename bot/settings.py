@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bot.nlu import DEFAULT_MODEL_PATH
+from bot.nlu import LIVE_MODEL_PATH
 
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # Telegram allows 1-256; we want entropy
@@ -27,7 +27,7 @@ class SettingsError(ValueError):
 class Settings:
     database_path: Path = Path("var/bot.sqlite3")
     rasa_url: str | None = None  # Rasa's HTTP API; None: load the model in-process
-    model_path: Path = DEFAULT_MODEL_PATH
+    model_path: Path = LIVE_MODEL_PATH  # the model the bot answers with
     log_level: str = "INFO"
     retention_days: int = 90
     telegram_bot_token: str | None = None
@@ -37,6 +37,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8080
     rate_limit: bool = True  # Telegram's flood limits (off only against a local emulator)
+    staff_chat_id: int | None = None  # the office's Telegram group; None: questions only stored
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -79,6 +80,7 @@ class Settings:
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_port=_positive_int(get("WEBHOOK_PORT"), "WEBHOOK_PORT", cls.webhook_port),
             rate_limit=_on_off(get("TELEGRAM_RATE_LIMIT"), "TELEGRAM_RATE_LIMIT", True),
+            staff_chat_id=_group_id(get("STAFF_CHAT_ID"), "STAFF_CHAT_ID"),
         )
 
 
@@ -96,6 +98,18 @@ def _url(
             f"{name} must be a {'/'.join(schemes)} URL like {example}, got {value!r}"
         )
     return value
+
+
+def _group_id(value: str | None, name: str) -> int | None:
+    """Telegram groups have negative ids (supergroups: -100…); a positive id is a person."""
+    if value is None:
+        return None
+    if not re.fullmatch(r"-\d+", value):
+        raise SettingsError(
+            f"{name} must be the id of a Telegram group, a negative number like "
+            f"-1001234567890, got {value!r} (see docs/staff-guide.md: finding the group's id)"
+        )
+    return int(value)
 
 
 def _on_off(value: str | None, name: str, default: bool) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from bot.answers import Catalogue
 from bot.assistant import Assistant
 from bot.language import LanguageDetector
-from bot.nlu import DEFAULT_MODEL_PATH, InProcessNlu, NluResult, NluUnavailable, Ranked
+from bot.nlu import TRAINED_MODEL_PATH, InProcessNlu, NluResult, NluUnavailable, Ranked
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +30,9 @@ class ScriptedNlu:
         if self.down:
             raise NluUnavailable("connection refused")
         return self.results.get(text, self.default)
+
+    async def reload_if_changed(self) -> bool:
+        return False
 
     async def close(self) -> None:
         return None
@@ -64,9 +67,9 @@ def make_assistant(
 
 @pytest.fixture(scope="session")
 def model_nlu() -> InProcessNlu:
-    if not DEFAULT_MODEL_PATH.exists():
-        pytest.fail(f"No trained model at {DEFAULT_MODEL_PATH}: run `make model` (make test does).")
-    return InProcessNlu.load(DEFAULT_MODEL_PATH)
+    if not TRAINED_MODEL_PATH.exists():
+        pytest.fail(f"No trained model at {TRAINED_MODEL_PATH}: run `make model` (make test does).")
+    return InProcessNlu.load(TRAINED_MODEL_PATH)
 
 
 @pytest.fixture

@@ -75,3 +75,19 @@ async def test_every_failure_becomes_nlu_unavailable(handler: object) -> None:
     with pytest.raises(NluUnavailable):
         await nlu.parse("hallo")
     await nlu.close()
+
+
+async def test_a_promoted_model_is_loaded_with_put_model() -> None:
+    requests: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(204)
+
+    nlu = client(httpx.MockTransport(handle))
+    await nlu.load_model("models/live.tar.gz")
+    await nlu.close()
+
+    assert (requests[0].method, str(requests[0].url)) == ("PUT", "http://rasa:5005/model")
+    assert json.loads(requests[0].content) == {"model_file": "models/live.tar.gz"}
+    assert await nlu.reload_if_changed() is False  # the server is switched, not the client

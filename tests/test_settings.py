@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlu import DEFAULT_MODEL_PATH
+from bot.nlu import LIVE_MODEL_PATH
 from bot.settings import Settings, SettingsError
 
 
@@ -14,7 +14,7 @@ def test_defaults_need_no_environment() -> None:
     settings = Settings.from_env({})
     assert settings.database_path == Path("var/bot.sqlite3")
     assert settings.rasa_url is None
-    assert settings.model_path == DEFAULT_MODEL_PATH
+    assert settings.model_path == LIVE_MODEL_PATH
     assert settings.log_level == "INFO"
 
 

@@ -85,7 +85,10 @@ async def test_a_deep_link_pins_the_language(emulator: Emulator) -> None:
     await emulator.send(user, text="Where is the office?")
     reply = await last_reply(emulator, user, 2)
     assert reply["text"] == CATALOGUE.render("ask_contact", "fa")
-    assert buttons(reply) == [CATALOGUE.map_url()]
+    map_link, thumbs_up, thumbs_down = buttons(reply)
+    assert map_link == CATALOGUE.map_url()
+    assert thumbs_up.startswith("fb:up:ask_contact:")
+    assert thumbs_down.startswith("fb:down:ask_contact:")
 
 
 async def test_the_language_is_switched_by_button_and_remembered(emulator: Emulator) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from urllib.parse import urlparse
 
@@ -23,13 +24,18 @@ from telegram.request import BaseRequest
 from bot.assistant import Assistant
 from bot.runtime import running_assistant
 from bot.settings import Settings, SettingsError
-from bot.telegram import newcomer
+from bot.telegram import newcomer, staff
+from bot.telegram.common import Context, user_of
 from bot.telegram.ordering import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
 
 COMMANDS = ("start", "language", "contact", "help", "privacy", "forget")
 PURGE_EVERY_SECONDS = 6 * 3600
+# Questions that did not reach the staff group (Telegram down, a restart) are posted again.
+REPOST_EVERY_SECONDS = 60
+# How often the bot looks for a newly promoted model file (in-process model only).
+MODEL_CHECK_SECONDS = 5
 # Chats handled at the same time (each chat's own messages stay in order).
 CONCURRENT_UPDATES = 16
 
@@ -59,12 +65,26 @@ def build_application(
     application.bot_data["settings"] = settings
     if assistant is not None:
         application.bot_data["assistant"] = assistant
-    add_handlers(application)
+    add_handlers(application, settings.staff_chat_id)
     return application
 
 
-def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
-    """Newcomers talk to the bot in private chats; the order below is the order of matching."""
+def add_handlers(application: Application, staff_chat_id: int | None = None) -> None:  # type: ignore[type-arg]
+    """Newcomers talk to the bot in private chats, the office's team in its group; the order
+    below is the order of matching."""
+    if staff_chat_id is not None:
+        in_staff_group = filters.Chat(staff_chat_id)
+        for name, callback in (
+            ("inbox", staff.inbox_command),
+            ("stats", staff.stats_command),
+            ("help", staff.help_command),
+        ):
+            application.add_handler(CommandHandler(name, callback, filters=in_staff_group))
+        application.add_handler(
+            MessageHandler(in_staff_group & filters.REPLY & ~filters.COMMAND, staff.reply)
+        )
+        application.add_handler(CallbackQueryHandler(staff.button, pattern=r"^(label|inbox):"))
+    application.add_handler(CallbackQueryHandler(newcomer.feedback, pattern=r"^fb:"))
     private = filters.ChatType.PRIVATE
     for name, callback in (
         ("start", newcomer.start),
@@ -86,7 +106,7 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     application.add_error_handler(on_error)
 
 
-async def on_error(update: object, context: newcomer.Context) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log the error with its traceback, tell the user politely, and keep going."""
     logger.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
@@ -95,7 +115,7 @@ async def on_error(update: object, context: newcomer.Context) -> None:
     if not isinstance(assistant, Assistant):
         return
     with contextlib.suppress(Exception):  # the error may be that Telegram cannot be reached
-        user_id, ui_language = newcomer.user_of(update)
+        user_id, ui_language = user_of(update)
         language = await assistant.reply_language(user_id, ui_language)
         await context.bot.send_message(
             update.effective_chat.id, assistant.catalogue.render("error", language)
@@ -112,15 +132,20 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         application.bot_data["exit_stack"] = stack
     assistant: Assistant = application.bot_data["assistant"]
     await register_commands(application, assistant)
-    application.bot_data["purge_task"] = asyncio.create_task(
-        _purge_old_questions(assistant, settings.retention_days)
-    )
+    desk = staff.open_desk(application.bot, settings.staff_chat_id, assistant)
+    application.bot_data["staff"] = desk
+    tasks = [
+        _every(PURGE_EVERY_SECONDS, _purge_old_questions(assistant, desk, settings.retention_days))
+    ]
+    if desk is not None:
+        await desk.register_commands()
+        tasks.append(_every(REPOST_EVERY_SECONDS, desk.post_pending))
+    application.bot_data["tasks"] = [asyncio.create_task(task) for task in tasks]
     logger.info("Bot ready")
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    task = application.bot_data.pop("purge_task", None)
-    if task is not None:
+    for task in application.bot_data.pop("tasks", []):
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
@@ -143,16 +168,39 @@ async def register_commands(application: Application, assistant: Assistant) -> N
         await application.bot.set_my_commands(commands(code), language_code=code)
 
 
-async def _purge_old_questions(assistant: Assistant, days: int) -> None:
-    """Privacy: question texts older than RETENTION_DAYS are deleted, checked every six hours."""
+def _purge_old_questions(
+    assistant: Assistant, desk: staff.StaffDesk | None, days: int
+) -> Callable[[], Awaitable[None]]:
+    """Privacy: question texts older than RETENTION_DAYS are deleted, and their staff posts
+    emptied."""
+
+    async def purge() -> None:
+        deleted = await assistant.store.delete_questions_older_than(days)
+        if deleted.count:
+            logger.info("Deleted %d questions older than %d days", deleted.count, days)
+        if desk is not None:
+            await desk.redact(deleted.posts)
+
+    return purge
+
+
+def _reload_model(assistant: Assistant) -> Callable[[], Awaitable[None]]:
+    """A promoted model goes live without a restart (python -m bot promote replaces the file)."""
+
+    async def reload() -> None:
+        await assistant.nlu.reload_if_changed()
+
+    return reload
+
+
+async def _every(seconds: float, job: Callable[[], Awaitable[None]]) -> None:
+    """Run `job` now and then every `seconds`; an error is logged and the next round comes."""
     while True:
         try:
-            deleted = await assistant.store.delete_questions_older_than(days)
-            if deleted:
-                logger.info("Deleted %d questions older than %d days", deleted, days)
+            await job()
         except Exception:
-            logger.exception("Could not delete old questions; trying again later")
-        await asyncio.sleep(PURGE_EVERY_SECONDS)
+            logger.exception("Background job %s failed; trying again later", job.__qualname__)
+        await asyncio.sleep(seconds)
 
 
 def run(settings: Settings) -> None:

@@ -3,6 +3,7 @@ not match exactly (a forged or stale button) is ignored."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -16,6 +17,7 @@ TOPICS = {
     "contact": "ask_contact",
 }
 FORGET_CHOICES = ("yes", "no")
+FEEDBACK_CHOICES = {"up": True, "down": False}
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,43 @@ def parse_callback(data: str | None, languages: list[str]) -> Callback | None:
         "menu": {"language"},
     }
     return Callback(kind, value) if value in valid.get(kind, set()) else None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    helpful: bool
+    intent: str
+    confidence: float
+
+
+def parse_feedback(data: str | None, intents: Collection[str]) -> Feedback | None:
+    """`fb:<up|down>:<intent>:<confidence in %>`, strictly."""
+    parts = (data or "").split(":")
+    if (
+        len(parts) != 4
+        or parts[0] != "fb"
+        or parts[1] not in FEEDBACK_CHOICES
+        or parts[2] not in intents
+        or not parts[3].isdigit()
+        or int(parts[3]) > 100
+    ):
+        return None
+    return Feedback(FEEDBACK_CHOICES[parts[1]], parts[2], int(parts[3]) / 100)
+
+
+def with_feedback(
+    markup: InlineKeyboardMarkup | None, intent: str, confidence: float
+) -> InlineKeyboardMarkup:
+    """👍/👎 under an answer; the intent and confidence travel in the button, nothing is stored."""
+    percent = round(confidence * 100)
+    rows = [list(row) for row in markup.inline_keyboard] if markup else []
+    rows.append(
+        [
+            InlineKeyboardButton(thumb, callback_data=f"fb:{choice}:{intent}:{percent}")
+            for choice, thumb in (("up", "👍"), ("down", "👎"))
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
 
 
 def topics(catalogue: Catalogue, language: str) -> InlineKeyboardMarkup:

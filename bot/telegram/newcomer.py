@@ -7,36 +7,23 @@ break markup; Telegram still makes phone numbers and e-mail addresses tappable.
 from __future__ import annotations
 
 import logging
-from typing import cast
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import ContextTypes
+from telegram.constants import ChatType
 
 from bot.answers import Catalogue
-from bot.assistant import Assistant, Incoming
-from bot.telegram import keyboards
+from bot.assistant import RATED_INTENTS, Assistant, Incoming
+from bot.telegram import keyboards, staff
+from bot.telegram.common import Context, assistant_of, user_of
 from bot.telegram.keyboards import TOPICS, parse_callback
 
 logger = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
 # Replies after which the topic buttons help the user go on.
 TOPIC_BUTTONS_AFTER = {
     "start", "greet", "help", "fallback", "out_of_scope", "nlu_unavailable", "empty_message",
 }  # fmt: skip
 CONTACT_INTENT = "ask_contact"
-
-
-def assistant_of(context: Context) -> Assistant:
-    return cast(Assistant, context.bot_data["assistant"])
-
-
-def user_of(update: Update) -> tuple[str, str | None]:
-    """The chat id (our user id) and the phone's language."""
-    chat = update.effective_chat
-    user = update.effective_user
-    assert chat is not None
-    return str(chat.id), user.language_code if user else None
 
 
 def markup_after(catalogue: Catalogue, key: str, language: str) -> InlineKeyboardMarkup | None:
@@ -125,8 +112,9 @@ async def button(update: Update, context: Context) -> None:
         await message.edit_text(catalogue.render("language_set", language))
         await send_text(message, assistant, "start", language)
     elif callback.value == "yes":
-        await assistant.store.forget_user(user_id)
+        deleted = await assistant.store.forget_user(user_id)
         await message.edit_text(catalogue.render("forgotten", language))
+        await staff.redact_posts(context, deleted.posts)
     else:
         await message.edit_text(catalogue.render("forget_cancelled", language))
 
@@ -139,7 +127,38 @@ async def text(update: Update, context: Context) -> None:
     assistant = assistant_of(context)
     reply = await assistant.handle(Incoming(message.text, user_id, ui_language))
     markup = markup_after(assistant.catalogue, reply.reason, reply.reply_language)
-    await message.reply_text(reply.text, reply_markup=markup)
+    rated = reply.answered and reply.intent in RATED_INTENTS
+    if rated:
+        markup = keyboards.with_feedback(markup, reply.intent, reply.confidence)
+    # A rated answer quotes the question: a 👎 then finds its text in Telegram, not in our store.
+    await message.reply_text(reply.text, reply_markup=markup, do_quote=rated)
+    await staff.post_after_reply(context, reply.question_id)
+
+
+async def feedback(update: Update, context: Context) -> None:
+    """👍 or 👎 under an answer: counted; a 👎 sends the question to the office's team."""
+    query = update.callback_query
+    assert query is not None
+    assistant = assistant_of(context)
+    parsed = keyboards.parse_feedback(query.data, RATED_INTENTS)
+    message = query.message
+    if parsed is None or not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
+        logger.info("Ignored unknown feedback data")
+        await query.answer()
+        return
+    user_id, ui_language = user_of(update)
+    question = message.reply_to_message.text if message.reply_to_message else None
+    question_id = await assistant.feedback(
+        user_id, parsed.helpful, parsed.intent, parsed.confidence, question
+    )
+    language = await assistant.reply_language(user_id, ui_language)
+    catalogue = assistant.catalogue
+    await query.answer(catalogue.render("feedback_thanks", language) if parsed.helpful else None)
+    # One vote per answer: the thumbs go, the other buttons (a map link) stay.
+    await message.edit_reply_markup(markup_after(catalogue, parsed.intent, language))
+    if not parsed.helpful:
+        await message.reply_text(catalogue.render("feedback_passed_on", language))
+        await staff.post_after_reply(context, question_id)
 
 
 # Attribute of telegram.Message -> the kind we record; checked in this order.
@@ -161,3 +180,4 @@ async def non_text(update: Update, context: Context) -> None:
     user_id, ui_language = user_of(update)
     reply = await assistant_of(context).handle_media(user_id, ui_language, kind, file_id)
     await message.reply_text(reply.text)
+    await staff.post_after_reply(context, reply.question_id)

@@ -1,0 +1,142 @@
+"""What the staff group reads: question posts, the inbox, statistics. German only, from
+data/staff.yml; plain text (no parse mode), so nothing a newcomer writes can break a post."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from bot.answers import DATA_DIR
+from bot.store import Counts, Question
+
+OFFICE_TIME_ZONE = ZoneInfo("Europe/Berlin")
+INBOX_PAGE_SIZE = 5
+# A post shows at most this much of a question; the inbox a short excerpt.
+POST_TEXT_CHARS = 3000
+EXCERPT_CHARS = 200
+
+
+def local_time(timestamp: str) -> str:
+    """'2026-11-25T16:03:00+00:00' -> '25.11.2026 17:03' (the office's time)."""
+    moment = datetime.fromisoformat(timestamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(OFFICE_TIME_ZONE).strftime("%d.%m.%Y %H:%M")
+
+
+def excerpt(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    text: str
+    page: int
+    pages: int
+
+
+class StaffTexts:
+    def __init__(self, path: Path = DATA_DIR / "staff.yml") -> None:
+        self.raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    @property
+    def topics(self) -> dict[str, str]:
+        return dict(self.raw["topics"])
+
+    @property
+    def dismissals(self) -> dict[str, str]:
+        return dict(self.raw["dismissals"])
+
+    def render(self, key: str, **values: object) -> str:
+        return str(self.raw[key]).format(**values).strip()
+
+    def topic(self, intent: str) -> str:
+        return str(self.raw["topics"].get(intent, intent))
+
+    def label(self, label: str) -> str:
+        return str(self.raw["dismissals"].get(label) or self.topic(label))
+
+    def language(self, code: str) -> str:
+        return str(self.raw["languages"].get(code, code))
+
+    def reason(self, reason: str) -> str:
+        return str(self.raw["reasons"].get(reason, reason))
+
+    def post(self, question: Question) -> str:
+        """The post that shows staff a question: no name, no username, no phone number."""
+        if question.media_kind:
+            text = self.render("post_no_text")
+        elif question.text:
+            text = excerpt(question.text, POST_TEXT_CHARS)
+        else:
+            text = self.render("post_text_gone")
+        return self.render(
+            "post",
+            id=question.id,
+            when=local_time(question.created_at),
+            language=self.language(question.language),
+            reason=self.reason(question.reason),
+            guess=self.topic(question.intent),
+            confidence=round(question.confidence * 100),
+            text=text,
+        )
+
+    def inbox(self, questions: list[Question], total: int, page: int, link: str | None) -> str:
+        """One page of open questions; `link` (with {message_id}) jumps to a post."""
+        if total == 0:
+            return self.render("inbox_empty")
+        pages = max(1, math.ceil(total / INBOX_PAGE_SIZE))
+        lines = [self.render("inbox_title", count=total, page=page + 1, pages=pages)]
+        for question in questions:
+            entry = self.render(
+                "inbox_entry",
+                id=question.id,
+                when=local_time(question.created_at),
+                language=self.language(question.language),
+                label=self.label(question.label)
+                if question.label
+                else self.render("inbox_unlabelled"),
+                text=excerpt(question.text, EXCERPT_CHARS) or self.reason(question.reason),
+            )
+            if link and question.staff_message_id:
+                entry += "\n" + link.format(message_id=question.staff_message_id)
+            lines.append(entry)
+        return "\n\n".join(lines)
+
+    def stats(self, week: Counts, month: Counts, open_questions: int) -> str:
+        def unanswered(counts: Counts) -> int:
+            return counts.events.get("unanswered", 0)
+
+        def breakdown(name: Any, by_week: dict[str, int], by_month: dict[str, int]) -> str:
+            keys = sorted(by_month, key=lambda key: (-by_month[key], key))
+            lines = [f"  {name(key)}: {by_week.get(key, 0)} / {by_month[key]}" for key in keys]
+            return "\n".join(lines) or self.render("stats_none")
+
+        return self.render(
+            "stats",
+            messages_7=week.events.get("message", 0),
+            messages_30=month.events.get("message", 0),
+            unanswered_7=unanswered(week),
+            unanswered_30=unanswered(month),
+            up_7=week.events.get("thumbs_up", 0),
+            up_30=month.events.get("thumbs_up", 0),
+            down_7=week.events.get("thumbs_down", 0),
+            down_30=month.events.get("thumbs_down", 0),
+            open=open_questions,
+            languages=breakdown(
+                self.language, week.messages_by_language, month.messages_by_language
+            ),
+            topics=breakdown(self.label_or_reason, week.messages_by_topic, month.messages_by_topic),
+        )
+
+    def label_or_reason(self, key: str) -> str:
+        """A topic of the counts: an intent answered, or why there was no answer."""
+        if key in self.raw["topics"]:
+            return self.topic(key)
+        return self.reason(key)
