@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
-    # The evaluation's report is its output; per-message log lines would bury it.
-    configure_logging("WARNING" if args.command == "evaluate" else settings.log_level)
+    # The evaluation's report is the output (also of promote); per-message lines would bury it.
+    configure_logging("WARNING" if args.command in ("evaluate", "promote") else settings.log_level)
 
     if args.command == "run":
         from bot.telegram.app import run

@@ -8,8 +8,10 @@ knowledge of the user (no previous language, no phone language): the hardest cas
 from __future__ import annotations
 
 import filecmp
+import math
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -145,14 +147,34 @@ async def evaluate_model(settings: Settings, model_path: Path) -> Report:
 
 
 def regressions(old: Report, new: Report) -> list[str]:
-    """Where `new` is worse than `old`: languages with lower accuracy, more wrong answers."""
+    """Where `new` is worse than `old` beyond the noise between two trainings: in a language, in
+    all languages together, or in confidently wrong answers.
+
+    Both reports answer the same held-out messages, so they are compared message by message:
+    a measure got worse when the messages it lost outnumber those it gained by more than the
+    square root of all that changed (one standard deviation of a sign test). One message lost
+    and none gained is noise; two lost and none gained is not.
+    """
+    pairs = list(zip(old.outcomes, new.outcomes, strict=True))
+    assert all(before.example == after.example for before, after in pairs)
+
+    def got_worse(selected: list[tuple[Outcome, Outcome]], good: Callable[[Outcome], bool]) -> bool:
+        lost = sum(good(before) and not good(after) for before, after in selected)
+        gained = sum(good(after) and not good(before) for before, after in selected)
+        return lost - gained > math.sqrt(lost + gained)
+
+    def correct(outcome: Outcome) -> bool:
+        return outcome.correct
+
     languages = sorted({o.example.language for o in old.outcomes}, key=SUPPORTED.index)
     worse = [
         language
         for language in languages
-        if new.intent_accuracy(language) < old.intent_accuracy(language) - 1e-9
+        if got_worse([p for p in pairs if p[0].example.language == language], correct)
     ]
-    if new.confidently_wrong() > old.confidently_wrong() + 1e-9:
+    if got_worse(pairs, correct):
+        worse.append("all languages together")
+    if got_worse(pairs, lambda outcome: not outcome.confidently_wrong):
         worse.append("wrong answers")
     return worse
 

@@ -99,7 +99,10 @@ class InProcessNlu:
     @classmethod
     def load(cls, model_path: Path = TRAINED_MODEL_PATH) -> InProcessNlu:
         if not model_path.exists():
-            raise FileNotFoundError(f"No NLU model at {model_path}: run `make model` first.")
+            raise FileNotFoundError(
+                f"No NLU model at {model_path}: `make run` trains one and puts it live "
+                "(or `make model`, then `make promote`)."
+            )
         # Importing Rasa pulls in TensorFlow: only pay for it when the in-process model is used.
         # It also imports Sanic, which replaces the process's event loop policy with uvloop's;
         # put the caller's back, or a loop the caller already runs can no longer be found.

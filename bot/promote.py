@@ -1,7 +1,8 @@
 """`python -m bot promote`: put a newly trained model live, but only if it is not worse.
 
-Both models answer the held-out set; if the new one is less accurate in any language, or gives
-more confidently wrong answers, it is refused (unless forced). Promotion replaces the live model
+Both models answer the held-out set; if the new one is worse (bot.evaluate.regressions: in any
+language, overall, or in confidently wrong answers, beyond the noise between two trainings), it
+is refused unless forced. Promotion replaces the live model
 file atomically and keeps the old one as `previous.tar.gz`; the running bot notices the new file
 and swaps models without a restart. With `RASA_URL`, the Rasa server is told via `PUT /model`.
 """

@@ -215,11 +215,13 @@ class Emulator:
     def messages_to(self, chat_id: int) -> list[JSON]:
         return [m for m in self.sent if m["chat"]["id"] == chat_id]
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float = 20) -> T:
-        """`predicate()` once true, checked again whenever a user or the bot did something;
-        asyncio.TimeoutError after `timeout` seconds."""
+    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = 20) -> T:
+        """`predicate()` once true (a found message, or True), checked again whenever a user or
+        the bot did something; asyncio.TimeoutError after `timeout` seconds."""
         async with self._changed:
-            return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+            found = await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+        assert found is not None
+        return found
 
     async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 20) -> list[JSON]:
         """The bot's messages to `chat_id`, once there are at least `count` of them."""

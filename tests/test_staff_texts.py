@@ -58,3 +58,16 @@ def test_stats_are_numbers_per_language_and_topic() -> None:
     assert "Arabisch: 2 / 5" in text and "Ukrainisch: 0 / 1" in text
     assert "Kontakt: 1 / 4" in text and "Der Bot war unsicher: 1 / 2" in text
     assert "👍 0 / 3" in text and "Jetzt offen: 4" in text
+
+
+def test_every_text_with_a_question_number_shows_it() -> None:
+    """A YAML trap: in an unquoted value, " #" starts a comment and cuts the text."""
+    texts = StaffTexts()
+    only_the_number = [
+        key for key, value in texts.raw.items() if isinstance(value, str) and "{id}" in value
+        and "{" not in value.replace("{id}", "")
+    ]  # fmt: skip
+    assert len(only_the_number) >= 5
+    for key in only_the_number:
+        assert "#12" in texts.render(key, id=12)
+    assert texts.render("delivered", id=12) == "✅ Zugestellt (Frage #12)."

@@ -81,7 +81,11 @@ def add_handlers(application: Application, staff_chat_id: int | None = None) -> 
         ):
             application.add_handler(CommandHandler(name, callback, filters=in_staff_group))
         application.add_handler(
-            MessageHandler(in_staff_group & filters.REPLY & ~filters.COMMAND, staff.reply)
+            # New messages only: an edited reply would reach the newcomer a second time.
+            MessageHandler(
+                in_staff_group & filters.UpdateType.MESSAGE & filters.REPLY & ~filters.COMMAND,
+                staff.reply,
+            )
         )
         application.add_handler(CallbackQueryHandler(staff.button, pattern=r"^(label|inbox):"))
     application.add_handler(CallbackQueryHandler(newcomer.feedback, pattern=r"^fb:"))

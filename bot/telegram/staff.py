@@ -25,7 +25,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 
 from bot.assistant import MEDIA_KEPT_FOR_STAFF, Assistant
 from bot.store import DISMISSALS, OPEN, Question, StaffPost, Store
@@ -94,7 +94,16 @@ class StaffDesk:
         try:
             await self.post(question_id)
         except TelegramError as error:
-            logger.warning("Could not post question %d, will retry: %s", question_id, error)
+            self._log_post_failure(error)
+
+    def _log_post_failure(self, error: TelegramError) -> None:
+        if isinstance(error, ChatMigrated):  # a group became a supergroup: its id changed
+            logger.error(
+                "The staff group has a new id: set STAFF_CHAT_ID=%d and restart",
+                error.new_chat_id,
+            )
+        else:
+            logger.warning("Could not post to the staff group, will retry: %s", error)
 
     async def post_pending(self) -> None:
         """Post every open question that has not reached the group yet (after a restart, or
@@ -103,7 +112,7 @@ class StaffDesk:
             try:
                 await self.post(question.id)
             except TelegramError as error:
-                logger.warning("Staff group unreachable, will retry: %s", error)
+                self._log_post_failure(error)
                 return
 
     async def _post_media(self, question: Question, post_id: int) -> int | None:
@@ -220,7 +229,8 @@ async def reply(update: Update, context: Context) -> None:
         await message.reply_text(desk.texts.render("not_delivered_forgotten", id=question.id))
         return
     assistant = assistant_of(context)
-    language = await assistant.reply_language(question.user_id)
+    # Their language now (they may have changed it), else the one the bot answered them in.
+    language = await assistant.reply_language(question.user_id, question.reply_language)
     intro = assistant.catalogue.render("staff_answer_intro", language)
     chat_id = int(question.user_id)
     try:

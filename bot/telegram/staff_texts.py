@@ -82,7 +82,9 @@ class StaffTexts:
             when=local_time(question.created_at),
             language=self.language(question.language),
             reason=self.reason(question.reason),
-            guess=self.topic(question.intent),
+            guess=self.render("no_guess")
+            if question.intent not in self.topics
+            else self.topic(question.intent),
             confidence=round(question.confidence * 100),
             text=text,
         )
@@ -102,7 +104,9 @@ class StaffTexts:
                 label=self.label(question.label)
                 if question.label
                 else self.render("inbox_unlabelled"),
-                text=excerpt(question.text, EXCERPT_CHARS) or self.reason(question.reason),
+                text=self.reason(question.media_kind)
+                if question.media_kind
+                else excerpt(question.text, EXCERPT_CHARS) or self.render("post_text_gone"),
             )
             if link and question.staff_message_id:
                 entry += "\n" + link.format(message_id=question.staff_message_id)
