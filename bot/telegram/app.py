@@ -139,7 +139,8 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     desk = staff.open_desk(application.bot, settings.staff_chat_id, assistant)
     application.bot_data["staff"] = desk
     tasks = [
-        _every(PURGE_EVERY_SECONDS, _purge_old_questions(assistant, desk, settings.retention_days))
+        _every(PURGE_EVERY_SECONDS, _purge_old_questions(assistant, desk, settings.retention_days)),
+        _every(MODEL_CHECK_SECONDS, _reload_model(assistant)),
     ]
     if desk is not None:
         await desk.register_commands()

@@ -131,7 +131,9 @@ async def text(update: Update, context: Context) -> None:
     if rated:
         markup = keyboards.with_feedback(markup, reply.intent, reply.confidence)
     # A rated answer quotes the question: a 👎 then finds its text in Telegram, not in our store.
-    await message.reply_text(reply.text, reply_markup=markup, do_quote=rated)
+    # (If the question was deleted meanwhile, the answer goes out unquoted rather than failing.)
+    quote = message.build_reply_arguments(allow_sending_without_reply=True) if rated else False
+    await message.reply_text(reply.text, reply_markup=markup, do_quote=quote)
     await staff.post_after_reply(context, reply.question_id)
 
 
