@@ -107,6 +107,7 @@ class InProcessNlu:
         # It also imports Sanic, which replaces the process's event loop policy with uvloop's;
         # put the caller's back, or a loop the caller already runs can no longer be found.
         policy = asyncio.get_event_loop_policy()
+        import rasa.core.agent  # noqa: F401  (the import that brings Sanic and uvloop)
         from rasa.utils.log_utils import configure_structlog
 
         asyncio.set_event_loop_policy(policy)

@@ -13,6 +13,7 @@ import pytest
 from bot.assistant import Assistant, Incoming
 from bot.evaluate import evaluate
 from bot.language import SUPPORTED
+from bot.nlu import TRAINED_MODEL_PATH
 from bot.nlu_data import held_out_examples
 
 pytestmark = pytest.mark.model
@@ -67,7 +68,12 @@ async def test_held_out_accuracy_in_every_language(model_assistant: Assistant) -
 
 
 def run_bot(*args: str, stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "bot.sqlite3"), "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+        "LOG_LEVEL": "WARNING",
+        "MODEL_PATH": str(TRAINED_MODEL_PATH),  # the model of this checkout, not a live one
+    }
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
