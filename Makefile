@@ -18,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
 
-.PHONY: help run test lint unit validate train model promote evaluate bench lock clean
+.PHONY: help run test lint unit validate compose train model promote evaluate bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ run: $(LIVE)  ## start the bot: Telegram if TELEGRAM_BOT_TOKEN is set (.env is r
 	@set -a; [ ! -f .env ] || . ./.env; set +a; \
 	if [ -n "$${TELEGRAM_BOT_TOKEN:-}" ]; then $(PY) -m bot run; else $(PY) -m bot chat; fi
 
-test: lint validate $(MODEL)  ## set up everything and run the whole test suite
+test: lint validate compose $(MODEL)  ## set up everything and run the whole test suite
 	$(PY) -m pytest
 
 lint: $(INSTALLED)  ## ruff and mypy
@@ -41,6 +41,9 @@ unit: $(INSTALLED)  ## only the tests that need no trained model
 
 validate: $(INSTALLED)  ## rasa data validate
 	scripts/validate-nlu.sh
+
+compose:  ## validate docker-compose.yml (installs Debian's docker-compose if missing)
+	scripts/check-compose.sh
 
 model: $(MODEL)  ## train the NLU model if it is missing or older than its data/config
 

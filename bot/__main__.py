@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     promote = commands.add_parser("promote", help="put the trained model live if it is not worse")
     promote.add_argument("--candidate", type=Path, help="default: rasa_project/models/nlu.tar.gz")
     promote.add_argument("--force", action="store_true", help="promote even if it is worse")
+    commands.add_parser("health", help="is the running bot alive? (Docker's health check)")
     backup = commands.add_parser(
         "backup", help="consistent copy of the database, also while running"
     )
@@ -78,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.evaluate import main as evaluate
 
         return asyncio.run(evaluate(settings))
+    if args.command == "health":
+        from bot.health import check
+
+        return 0 if check(settings, sys.stdout) else 1
     if args.command == "promote":
         from bot.nlu import TRAINED_MODEL_PATH
         from bot.promote import promote as promote_model

@@ -28,7 +28,7 @@ EXTRA_KEYS = ("contact_card", "nlu_fallback", "unsupported_language", "empty_mes
 TELEGRAM_KEYS = (
     "start", "help", "privacy", "forget_confirm", "forgotten", "forget_cancelled",
     "choose_language", "language_set", "non_text", "non_text_kept", "error", "map_link",
-    "staff_answer_intro", "feedback_thanks", "feedback_passed_on",
+    "staff_answer_intro", "feedback_thanks", "feedback_passed_on", "slow_down",
     "button_counselling", "button_courses", "button_contact", "button_language",
     "button_forget_yes", "button_forget_no",
     "command_start", "command_language", "command_contact", "command_help", "command_privacy",

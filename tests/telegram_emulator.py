@@ -110,6 +110,18 @@ class ApiError(Exception):
         self.description = description
 
 
+@dataclass(frozen=True)
+class Fault:
+    """What Telegram's side does wrong on one call: an error status (with `retry_after` for
+    429), a delay first, or a dropped connection with no answer at all."""
+
+    status: int = 502
+    description: str = "Bad Gateway"
+    retry_after: int | None = None
+    delay: float = 0.0
+    drop: bool = False
+
+
 @dataclass
 class Emulator:
     token: str
@@ -123,6 +135,7 @@ class Emulator:
     scoped_commands: dict[tuple[str, str | None], list[JSON]] = field(default_factory=dict)
     webhook: JSON | None = None  # what the bot asked for with setWebhook
     members: dict[int, set[int]] = field(default_factory=dict)  # chat id -> user ids
+    faults: dict[str, list[Fault]] = field(default_factory=dict)  # method -> the next calls' faults
     blocked: set[int] = field(default_factory=set)  # chats of users who blocked the bot
     deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat id, message id)
     _runner: web.AppRunner | None = None
@@ -205,6 +218,10 @@ class Emulator:
             }
         )
 
+    async def add_update(self, update: JSON) -> None:
+        """Any update as Telegram would deliver it (edited messages, member changes…)."""
+        await self._add_update(update)
+
     async def _add_update(self, update: JSON) -> None:
         async with self._changed:
             self.updates.append({"update_id": next(self._ids), **update})
@@ -241,6 +258,15 @@ class Emulator:
         async with self._changed:
             self.calls.append((method, params))
             self._changed.notify_all()
+        fault = self._next_fault(method)
+        if fault is not None:
+            await asyncio.sleep(fault.delay)
+            if fault.drop and request.transport is not None:
+                request.transport.close()  # the connection breaks: no answer at all
+            body: JSON = {"ok": False, "error_code": fault.status, "description": fault.description}
+            if fault.retry_after is not None:
+                body["parameters"] = {"retry_after": fault.retry_after}
+            return web.json_response(body, status=fault.status)
         handler = self._handler(method)
         if handler is None:
             return _error(404, "Not Found: method not found")
@@ -252,6 +278,14 @@ class Emulator:
         except ApiError as error:
             return _error(error.code, error.description)
         return web.json_response({"ok": True, "result": result})
+
+    def fail(self, method: str, *faults: Fault) -> None:
+        """The next calls of `method` (one per fault, in order) go wrong as described."""
+        self.faults.setdefault(method, []).extend(faults)
+
+    def _next_fault(self, method: str) -> Fault | None:
+        queued = self.faults.get(method)
+        return queued.pop(0) if queued else None
 
     def _handler(self, method: str) -> Callable[[JSON], Awaitable[Any]] | None:
         """`_api_<method>`; sendVoice, sendPhoto… share one."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -22,11 +23,14 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.assistant import Assistant
+from bot.flood import FloodGuard
+from bot.health import HEARTBEAT_EVERY_SECONDS, beat
 from bot.runtime import running_assistant
 from bot.settings import Settings, SettingsError
 from bot.telegram import newcomer, staff
 from bot.telegram.common import Context, user_of
 from bot.telegram.ordering import PerChatUpdateProcessor
+from bot.telegram.retrying import RetryingRateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +59,8 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
     )
     if settings.rate_limit:
-        # Telegram's flood limits: wait and retry instead of failing (429 with retry_after).
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # Telegram's flood limits (429 with retry_after) and network hiccups: wait and retry.
+        builder = builder.rate_limiter(RetryingRateLimiter(max_retries=3))  # type: ignore[arg-type]
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
     if request is not None:
@@ -90,6 +94,11 @@ def add_handlers(application: Application, staff_chat_id: int | None = None) -> 
         application.add_handler(CallbackQueryHandler(staff.button, pattern=r"^(label|inbox):"))
     application.add_handler(CallbackQueryHandler(newcomer.feedback, pattern=r"^fb:"))
     private = filters.ChatType.PRIVATE
+    # First, in a group of its own: a newcomer writing too fast is slowed down.
+    application.bot_data.setdefault("flood_guard", FloodGuard())
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE, newcomer.flood_gate), group=-1
+    )
     for name, callback in (
         ("start", newcomer.start),
         ("language", newcomer.language_command),
@@ -111,16 +120,29 @@ def add_handlers(application: Application, staff_chat_id: int | None = None) -> 
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the error with its traceback, tell the user politely, and keep going."""
-    logger.error("Error while handling an update", exc_info=context.error)
+    """Log the error, tell the user politely (with the office's contact details), keep going."""
+    error = context.error
+    if isinstance(error, sqlite3.Error):
+        # Locked, read-only, disk full, corrupt: say so plainly; the traceback adds nothing.
+        logger.error("Database unavailable (%s: %s): answering with the contact details",
+                     type(error).__name__, error)  # fmt: skip
+    elif isinstance(error, TelegramError):
+        logger.error("Telegram API error: %s: %s", type(error).__name__, error)
+    else:
+        logger.error("Error while handling an update", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     assistant = context.bot_data.get("assistant")
     if not isinstance(assistant, Assistant):
         return
-    with contextlib.suppress(Exception):  # the error may be that Telegram cannot be reached
-        user_id, ui_language = user_of(update)
+    user_id, ui_language = user_of(update)
+    try:
         language = await assistant.reply_language(user_id, ui_language)
+    except sqlite3.Error:  # the database may be what failed: the phone's language, then German
+        language = assistant.catalogue.fallback
+        if ui_language and ui_language.split("-")[0] in assistant.catalogue.languages:
+            language = ui_language.split("-")[0]
+    with contextlib.suppress(TelegramError):  # the error may be that Telegram cannot be reached
         await context.bot.send_message(
             update.effective_chat.id, assistant.catalogue.render("error", language)
         )
@@ -141,6 +163,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     tasks = [
         _every(PURGE_EVERY_SECONDS, _purge_old_questions(assistant, desk, settings.retention_days)),
         _every(MODEL_CHECK_SECONDS, _reload_model(assistant)),
+        _every(HEARTBEAT_EVERY_SECONDS, _heartbeat(settings)),
     ]
     if desk is not None:
         await desk.register_commands()
@@ -187,6 +210,15 @@ def _purge_old_questions(
             await desk.redact(deleted.posts)
 
     return purge
+
+
+def _heartbeat(settings: Settings) -> Callable[[], Awaitable[None]]:
+    """Proof of life for `python -m bot health`: the event loop still runs its jobs."""
+
+    async def heartbeat() -> None:
+        await asyncio.to_thread(beat, settings)
+
+    return heartbeat
 
 
 def _reload_model(assistant: Assistant) -> Callable[[], Awaitable[None]]:

@@ -7,12 +7,15 @@ break markup; Telegram still makes phone numbers and e-mail addresses tappable.
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
 
 from bot.answers import Catalogue
 from bot.assistant import RATED_INTENTS, Assistant, Incoming
+from bot.flood import FLOOD_LIMIT, FLOOD_SECONDS, FloodGuard, Verdict
 from bot.telegram import keyboards, staff
 from bot.telegram.common import Context, assistant_of, user_of
 from bot.telegram.keyboards import TOPICS, parse_callback
@@ -45,6 +48,23 @@ async def send_text(message: Message, assistant: Assistant, key: str, language: 
     await message.reply_text(
         catalogue.render(key, language), reply_markup=markup_after(catalogue, key, language)
     )
+
+
+async def flood_gate(update: Update, context: Context) -> None:
+    """Runs before every other handler for newcomers' messages (see FloodGuard)."""
+    verdict = flood_guard_of(context).check(user_of(update)[0])
+    if verdict is Verdict.HANDLE:
+        return
+    logger.warning(
+        "Flood limit: a user sends messages faster than %d per %.0f s", FLOOD_LIMIT, FLOOD_SECONDS
+    )
+    if verdict is Verdict.WARN:
+        await _reply_with(update, context, "slow_down")
+    raise ApplicationHandlerStop
+
+
+def flood_guard_of(context: Context) -> FloodGuard:
+    return cast(FloodGuard, context.bot_data["flood_guard"])
 
 
 async def start(update: Update, context: Context) -> None:

@@ -2,7 +2,9 @@
 
 python-telegram-bot handles one update at a time by default: while the bot waits for Telegram to
 accept one reply, everyone else waits too. Fully concurrent handling would let a user's second
-message overtake the first. This processor gives each chat its own lock.
+message overtake the first. This processor gives each chat its own lock, taken *before* one of
+the shared slots: a chat's queued updates wait on their lock without holding a slot, so one user
+sending a hundred messages occupies one slot, not all of them.
 """
 
 from __future__ import annotations
@@ -15,22 +17,28 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+# python-telegram-bot's own slots are taken before `do_process_update` is called (and its
+# `process_update` is final), so it gets a bound it never reaches; ours are taken after the lock.
+UNBOUNDED = 1 << 20
+
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(UNBOUNDED)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         # A chat's lock lives only while one of its updates is being handled or waiting.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
         lock = self._locks.get(chat.id)
         if lock is None:
             lock = self._locks[chat.id] = asyncio.Lock()
-        async with lock:
+        async with lock, self._slots:
             await coroutine
 
     async def initialize(self) -> None:

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import cast
 
 from telegram import (
     Bot,
@@ -25,7 +25,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.assistant import MEDIA_KEPT_FOR_STAFF, Assistant
 from bot.store import DISMISSALS, OPEN, Question, StaffPost, Store
@@ -36,13 +36,11 @@ logger = logging.getLogger(__name__)
 
 MEMBERSHIP_CACHE_SECONDS = 60.0
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit for one text message
-SEND_ATTEMPTS = 3  # a staff reply is retried on network errors, not on refusals
 STAFF_COMMANDS = {
     "inbox": "Offene Fragen",
     "stats": "Zahlen der letzten 7/30 Tage",
     "help": "Hilfe",
 }
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -236,10 +234,10 @@ async def reply(update: Update, context: Context) -> None:
     try:
         if message.text and len(intro) + 2 + len(message.text) <= MAX_MESSAGE_CHARS:
             text = f"{intro}\n\n{message.text}"
-            await _with_retries(lambda: context.bot.send_message(chat_id, text))
+            await context.bot.send_message(chat_id, text)
         else:  # a photo, a voice note, a file, a very long text: the intro, then a copy
-            await _with_retries(lambda: context.bot.send_message(chat_id, intro))
-            await _with_retries(lambda: message.copy(chat_id))
+            await context.bot.send_message(chat_id, intro)
+            await message.copy(chat_id)
     except TelegramError as error:
         gone = isinstance(error, Forbidden) or (
             isinstance(error, BadRequest) and "chat not found" in error.message.lower()
@@ -251,17 +249,6 @@ async def reply(update: Update, context: Context) -> None:
     await desk.store.mark_answered(question.id, staff_name(message))
     logger.info("Staff reply to question %d delivered", question.id)
     await message.reply_text(desk.texts.render("delivered", id=question.id))
-
-
-async def _with_retries(send: Callable[[], Awaitable[T]]) -> T:
-    for attempt in range(1, SEND_ATTEMPTS + 1):
-        try:
-            return await send()
-        except NetworkError as error:  # includes timeouts; BadRequest is a refusal, not a glitch
-            if isinstance(error, BadRequest) or attempt == SEND_ATTEMPTS:
-                raise
-            await asyncio.sleep(attempt)
-    raise AssertionError("unreachable")
 
 
 async def button(update: Update, context: Context) -> None:

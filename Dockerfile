@@ -1,0 +1,33 @@
+# The bot's image: slim, no TensorFlow — it asks the `rasa` service over HTTP (RASA_URL).
+# `docker compose build` builds it; docs/deployment.md has the whole procedure.
+FROM python:3.10-slim AS bot
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+COPY requirements-bot.txt .
+RUN pip install --no-cache-dir -r requirements-bot.txt \
+    && useradd --system --uid 10001 --home /app bot \
+    && mkdir /data && chown bot /data
+# Run from the source tree (python -m bot): the code finds data/ and rasa_project/ (the language
+# detector learns from the NLU examples) beside itself. Models are not copied (.dockerignore).
+COPY data/ data/
+COPY rasa_project/ rasa_project/
+COPY bot/ bot/
+USER bot
+# The database lives on the `bot-data` volume; the heartbeat file beside it feeds the health check.
+ENV DATABASE_PATH=/data/bot.sqlite3
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "-m", "bot", "health"]
+CMD ["python", "-m", "bot", "run"]
+
+# For maintainers (docker compose --profile maintenance): the full install with Rasa, to evaluate
+# and promote models next to the running bot.
+FROM python:3.10-slim AS tools
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    RASA_TELEMETRY_ENABLED=false
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
+COPY data/ data/
+COPY bot/ bot/
+# rasa_project/ (data, models) is mounted from the host, where maintainers edit and train.
+CMD ["python", "-m", "bot", "promote"]

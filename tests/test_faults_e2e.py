@@ -1,0 +1,190 @@
+"""Faults survived, end to end (loopback only, bounded waits): the real bot process, with Rasa as
+its own HTTP service (as in docker-compose, here a small fake Rasa that can be slow or down), the
+Bot API emulator returning 429, 5xx and broken connections, and a locked database."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.answers import Catalogue
+from tests.telegram_emulator import TEST_TOKEN, Emulator, Fault, Group, User, bot_process
+
+CATALOGUE = Catalogue()
+GROUP = Group(-1009876543210, "Team")
+STAFF = User(9101, "de", "Berta")
+_users = iter(range(20_000, 21_000))
+
+
+def new_user() -> User:
+    return User(next(_users), "de")
+
+
+@dataclass
+class FakeRasa:
+    """`POST /model/parse` and `GET /status` like Rasa's HTTP API; every question is about the
+    office's contact (enough to tell a model answer from a fallback). It can be slow or down."""
+
+    delay: float = 0.0
+    parsed: list[str] = field(default_factory=list)
+    _runner: web.AppRunner | None = None
+    port: int = 0
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/model/parse", self._parse)
+        app.router.add_get("/status", self._status)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _parse(self, request: web.Request) -> web.Response:
+        text = (await request.json())["text"]
+        await asyncio.sleep(self.delay)
+        self.parsed.append(text)
+        intent = {"name": "ask_contact", "confidence": 0.99}
+        return web.json_response({"text": text, "intent": intent, "intent_ranking": [intent]})
+
+    async def _status(self, request: web.Request) -> web.Response:
+        return web.json_response({"model_file": "live.tar.gz"})
+
+
+@dataclass
+class Setup:
+    emulator: Emulator
+    rasa: FakeRasa
+    database: Path
+    log: Path
+
+
+@pytest.fixture(scope="module")
+async def setup(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Setup]:
+    directory = tmp_path_factory.mktemp("faults")
+    emulator, rasa = Emulator(TEST_TOKEN), FakeRasa()
+    emulator.add_group(GROUP, STAFF)
+    await emulator.start()
+    await rasa.start()
+    env = {
+        "DATABASE_PATH": str(directory / "bot.sqlite3"),
+        "RASA_URL": f"http://127.0.0.1:{rasa.port}",
+        "STAFF_CHAT_ID": str(GROUP.id),
+        "TELEGRAM_RATE_LIMIT": "on",  # as in production: 429 and network errors are retried
+        "LOG_LEVEL": "INFO",
+    }
+    log = directory / "bot.log"
+    try:
+        with log.open("w") as output:
+            async with bot_process(emulator, env, output) as process:
+                yield Setup(emulator, rasa, directory / "bot.sqlite3", log)
+                assert process.poll() is None, "the bot process died"
+    finally:
+        await rasa.stop()
+        await emulator.stop()
+    assert "Traceback" not in log.read_text()
+
+
+async def ask(setup: Setup, text: str, timeout: float = 20) -> tuple[str, float]:
+    """A new newcomer asks; their one reply and how long it took."""
+    user = new_user()
+    started = time.monotonic()
+    await setup.emulator.send(user, text=text)
+    replies = await setup.emulator.wait_for_messages(user.id, 1, timeout)
+    elapsed = time.monotonic() - started
+    await asyncio.sleep(0.3)
+    assert len(setup.emulator.messages_to(user.id)) == 1  # exactly one, however it went
+    return str(replies[0]["text"]), elapsed
+
+
+async def test_rasa_down_slow_and_back_without_a_restart(setup: Setup) -> None:
+    answer, _ = await ask(setup, "Wo ist das Büro?")
+    assert answer == CATALOGUE.render("ask_contact", "de")
+
+    port = setup.rasa.port
+    await setup.rasa.stop()  # down: connection refused
+    answer, seconds = await ask(setup, "Wie ist die Telefonnummer?")
+    assert answer == CATALOGUE.render("nlu_fallback", "de") and seconds < 5
+    post = await setup.emulator.wait_for(
+        lambda: next(
+            (m for m in setup.emulator.messages_to(GROUP.id) if "Telefonnummer" in m["text"]),
+            None,
+        )
+    )
+    assert "nicht erreichbar" in post["text"]  # queued for a person, with the reason
+
+    setup.rasa.port, setup.rasa.delay = port, 10.0
+    await setup.rasa.start()  # back, but slow: the newcomer does not wait for it
+    answer, seconds = await ask(setup, "Adresse bitte")
+    assert answer == CATALOGUE.render("nlu_fallback", "de") and seconds < 5
+
+    setup.rasa.delay = 0.0  # healthy again: normal answers, same process
+    answer, _ = await ask(setup, "Wo finde ich euch?")
+    assert answer == CATALOGUE.render("ask_contact", "de")
+
+
+async def test_telegram_429_5xx_and_dropped_connections_are_retried(setup: Setup) -> None:
+    emulator = setup.emulator
+    emulator.fail("sendMessage", Fault(429, "Too Many Requests: retry after 1", retry_after=1))
+    answer, seconds = await ask(setup, "Wo ist das Büro?")
+    assert answer == CATALOGUE.render("ask_contact", "de") and seconds >= 1
+
+    emulator.fail("sendMessage", Fault(502), Fault(500, "Internal Server Error"))
+    answer, _ = await ask(setup, "Wo ist das Büro?")
+    assert answer == CATALOGUE.render("ask_contact", "de")
+
+    emulator.fail("sendMessage", Fault(drop=True))
+    answer, _ = await ask(setup, "Wo ist das Büro?")
+    assert answer == CATALOGUE.render("ask_contact", "de")
+
+
+async def test_a_staff_reply_survives_a_telegram_error(setup: Setup) -> None:
+    emulator = setup.emulator
+    setup.rasa.delay = 10.0  # the bot cannot answer: the question goes to the team
+    user = new_user()
+    await emulator.send(user, text="Brauche einen Termin, schnell")
+    await emulator.wait_for_messages(user.id, 1)
+    setup.rasa.delay = 0.0
+    post = await emulator.wait_for(
+        lambda: next(
+            (m for m in emulator.messages_to(GROUP.id) if "einen Termin" in m["text"]), None
+        )
+    )
+    emulator.fail("sendMessage", Fault(503, "Service Unavailable"))
+    await emulator.send(STAFF, chat=GROUP.as_chat(), reply_to=post, text="Rufen Sie uns an.")
+    delivered = (await emulator.wait_for_messages(user.id, 2))[-1]
+    assert delivered["text"].endswith("Rufen Sie uns an.")
+    await emulator.wait_for(
+        lambda: any("Zugestellt" in m["text"] for m in emulator.messages_to(GROUP.id))
+    )
+
+
+async def test_a_locked_database_still_gets_the_newcomer_the_contact_details(
+    setup: Setup,
+) -> None:
+    locker = sqlite3.connect(setup.database, timeout=1)
+    locker.execute("BEGIN EXCLUSIVE")  # another process holds the write lock (busy_timeout 5 s)
+    try:
+        answer, seconds = await ask(setup, "Wo ist das Büro?", timeout=30)
+    finally:
+        locker.rollback()
+        locker.close()
+    assert answer == CATALOGUE.render("error", "de")  # sorry + phone + e-mail
+    assert CATALOGUE.facts()["email"] in answer
+    assert seconds < 10
+    assert "Database unavailable" in setup.log.read_text()
+    # The lock is gone: everything works again, without a restart.
+    answer, _ = await ask(setup, "Wo ist das Büro?")
+    assert answer == CATALOGUE.render("ask_contact", "de")
