@@ -149,6 +149,11 @@ async def test_telegram_429_5xx_and_dropped_connections_are_retried(setup: Setup
     answer, _ = await ask(setup, "Wo ist das Büro?")
     assert answer == CATALOGUE.render("ask_contact", "de")
 
+    # Telegram takes longer than python-telegram-bot waits (5 s): a timeout, then a retry.
+    emulator.fail("sendMessage", Fault(delay=6.0))
+    answer, _ = await ask(setup, "Wo ist das Büro?", timeout=30)
+    assert answer == CATALOGUE.render("ask_contact", "de")
+
 
 async def test_a_staff_reply_survives_a_telegram_error(setup: Setup) -> None:
     emulator = setup.emulator
