@@ -220,6 +220,11 @@ class Assistant:
         return result, result.intent
 
 
+def phone_language(ui_language: str | None) -> str:
+    """The reply language from the phone's setting alone (German when it is not supported)."""
+    return _first_supported(_base_language(ui_language))
+
+
 def _base_language(code: str | None) -> str | None:
     """Telegram sends IETF tags ("pt-br", "de-DE"); we need the language part."""
     return code.split("-")[0].lower() if code else None

@@ -56,6 +56,10 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
 
+    def languages(self) -> list[str]:
+        """The languages of the evaluated messages, in the project's order."""
+        return sorted({o.example.language for o in self.outcomes}, key=SUPPORTED.index)
+
     def select(self, language: str | None = None, hard: bool | None = None) -> list[Outcome]:
         return [
             outcome
@@ -106,7 +110,7 @@ def format_report(report: Report) -> str:
         "",
         "lang  n    intent  hard    wrong*  fallback  language  lang(short)",
     ]
-    languages = sorted({o.example.language for o in report.outcomes}, key=SUPPORTED.index)
+    languages = report.languages()
     for language in [*languages, None]:
         outcomes = report.select(language)
         lines.append(
@@ -166,7 +170,7 @@ def regressions(old: Report, new: Report) -> list[str]:
     def correct(outcome: Outcome) -> bool:
         return outcome.correct
 
-    languages = sorted({o.example.language for o in old.outcomes}, key=SUPPORTED.index)
+    languages = old.languages()
     worse = [
         language
         for language in languages
@@ -180,7 +184,7 @@ def regressions(old: Report, new: Report) -> list[str]:
 
 
 def format_comparison(old: Report, new: Report, old_name: str, new_name: str) -> str:
-    languages = sorted({o.example.language for o in old.outcomes}, key=SUPPORTED.index)
+    languages = old.languages()
     lines = [f"lang  {old_name:>8}  {new_name:>8}  change"]
     for language in [*languages, None]:
         before, after = old.intent_accuracy(language), new.intent_accuracy(language)

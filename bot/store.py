@@ -230,25 +230,21 @@ class Store:
         )
 
     async def _one_question(self, where: str, *parameters: object) -> Question | None:
-        async with self._db.execute(
-            f"SELECT * FROM questions WHERE {where} LIMIT 1", parameters
-        ) as cursor:
-            row = await cursor.fetchone()
-        return Question(**dict(row)) if row else None
+        found = await self._select(f"{where} LIMIT 1", *parameters)
+        return found[0] if found else None
+
+    async def _select(self, where: str, *parameters: object) -> list[Question]:
+        async with self._db.execute(f"SELECT * FROM questions WHERE {where}", parameters) as cursor:
+            rows = await cursor.fetchall()
+        return [Question(**dict(row)) for row in rows]
 
     async def questions(
         self, status: str | None = OPEN, limit: int = 100, offset: int = 0
     ) -> list[Question]:
         """Questions, oldest first."""
-        query = "SELECT * FROM questions"
-        parameters: tuple[object, ...] = ()
-        if status is not None:
-            query += " WHERE status = ?"
-            parameters = (status,)
-        query += " ORDER BY id LIMIT ? OFFSET ?"
-        async with self._db.execute(query, (*parameters, limit, offset)) as cursor:
-            rows = await cursor.fetchall()
-        return [Question(**dict(row)) for row in rows]
+        if status is None:
+            return await self._select("1 ORDER BY id LIMIT ? OFFSET ?", limit, offset)
+        return await self._select("status = ? ORDER BY id LIMIT ? OFFSET ?", status, limit, offset)
 
     async def count_questions(self, status: str = OPEN) -> int:
         async with self._db.execute(
@@ -259,21 +255,11 @@ class Store:
 
     async def unposted_questions(self) -> list[Question]:
         """Open questions that have not reached the staff group yet (it was down, or we were)."""
-        async with self._db.execute(
-            "SELECT * FROM questions WHERE status = ? AND staff_message_id IS NULL ORDER BY id",
-            (OPEN,),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [Question(**dict(row)) for row in rows]
+        return await self._select("status = ? AND staff_message_id IS NULL ORDER BY id", OPEN)
 
     async def labelled_questions(self) -> list[Question]:
         """Questions staff labelled with an intent (not dismissed): training data to be."""
-        async with self._db.execute(
-            "SELECT * FROM questions WHERE label IS NOT NULL AND status != ? ORDER BY id",
-            (DISMISSED,),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [Question(**dict(row)) for row in rows]
+        return await self._select("label IS NOT NULL AND status != ? ORDER BY id", DISMISSED)
 
     async def set_staff_post(
         self, question_id: int, message_id: int, media_message_id: int | None = None

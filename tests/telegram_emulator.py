@@ -550,3 +550,20 @@ async def bot_process(
             await asyncio.to_thread(process.wait, 60)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextlib.asynccontextmanager
+async def serving_a_bot(
+    emulator: Emulator, env: dict[str, str], log_path: Path
+) -> AsyncIterator[Emulator]:
+    """`emulator` started, the real bot running against it with its log in `log_path`; on exit
+    both stopped, and the bot must have stayed up and logged no traceback."""
+    await emulator.start()
+    try:
+        with log_path.open("w") as log:
+            async with bot_process(emulator, env, log) as process:
+                yield emulator
+                assert process.poll() is None, "the bot process died"
+    finally:
+        await emulator.stop()
+    assert "Traceback" not in log_path.read_text()

@@ -16,7 +16,7 @@ import pytest
 from bot.answers import Catalogue
 from bot.assistant import MAX_STORED_CHARS
 from tests.bad_inputs import CALLBACK_DATA, NON_TEXT, TEXTS, Nasty
-from tests.telegram_emulator import TEST_TOKEN, Emulator, User, bot_process
+from tests.telegram_emulator import TEST_TOKEN, Emulator, User, serving_a_bot
 
 pytestmark = pytest.mark.model
 CATALOGUE = Catalogue()
@@ -44,18 +44,10 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 async def emulator(database: Path) -> AsyncIterator[Emulator]:
-    server = Emulator(TEST_TOKEN)
-    await server.start()
     log = database.parent / "bot.log"
-    try:
-        with log.open("w") as output:
-            env = {"DATABASE_PATH": str(database), "LOG_LEVEL": "INFO"}
-            async with bot_process(server, env, output) as process:
-                yield server
-                assert process.poll() is None, "the bot process died"
-    finally:
-        await server.stop()
-    assert "Traceback" not in log.read_text()
+    env = {"DATABASE_PATH": str(database), "LOG_LEVEL": "INFO"}
+    async with serving_a_bot(Emulator(TEST_TOKEN), env, log) as server:
+        yield server
     assert "Error while handling" not in log.read_text()
 
 

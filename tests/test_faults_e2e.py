@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 
 from bot.answers import Catalogue
-from tests.telegram_emulator import TEST_TOKEN, Emulator, Fault, Group, User, bot_process
+from tests.telegram_emulator import TEST_TOKEN, Emulator, Fault, Group, User, serving_a_bot
 
 CATALOGUE = Catalogue()
 GROUP = Group(-1009876543210, "Team")
@@ -76,7 +76,6 @@ async def setup(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Setup
     directory = tmp_path_factory.mktemp("faults")
     emulator, rasa = Emulator(TEST_TOKEN), FakeRasa()
     emulator.add_group(GROUP, STAFF)
-    await emulator.start()
     await rasa.start()
     env = {
         "DATABASE_PATH": str(directory / "bot.sqlite3"),
@@ -87,14 +86,10 @@ async def setup(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Setup
     }
     log = directory / "bot.log"
     try:
-        with log.open("w") as output:
-            async with bot_process(emulator, env, output) as process:
-                yield Setup(emulator, rasa, directory / "bot.sqlite3", log)
-                assert process.poll() is None, "the bot process died"
+        async with serving_a_bot(emulator, env, log):
+            yield Setup(emulator, rasa, directory / "bot.sqlite3", log)
     finally:
         await rasa.stop()
-        await emulator.stop()
-    assert "Traceback" not in log.read_text()
 
 
 async def ask(setup: Setup, text: str, timeout: float = 20) -> tuple[str, float]:

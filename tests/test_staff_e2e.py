@@ -20,7 +20,15 @@ import pytest
 from bot.answers import Catalogue
 from bot.store import ANSWERED, OPEN, Question, Store
 from bot.telegram.staff_texts import StaffTexts
-from tests.telegram_emulator import JSON, TEST_TOKEN, Emulator, Group, User, bot_process
+from tests.telegram_emulator import (
+    JSON,
+    TEST_TOKEN,
+    Emulator,
+    Group,
+    User,
+    bot_process,
+    serving_a_bot,
+)
 
 pytestmark = pytest.mark.model
 CATALOGUE = Catalogue()
@@ -53,17 +61,10 @@ def staff_env(database: Path) -> dict[str, str]:
 async def emulator(database: Path) -> AsyncIterator[Emulator]:
     server = Emulator(TEST_TOKEN)
     server.add_group(GROUP, ANNA)
-    await server.start()
-    try:
-        with (database.parent / "bot.log").open("w") as log:
-            async with bot_process(server, staff_env(database), log) as process:
-                yield server
-                assert process.poll() is None, "the bot process died"
-    finally:
-        await server.stop()
-    log_text = (database.parent / "bot.log").read_text()
-    assert "Traceback" not in log_text
-    assert UNANSWERABLE not in log_text  # no message texts in the log at INFO
+    log = database.parent / "bot.log"
+    async with serving_a_bot(server, staff_env(database), log):
+        yield server
+    assert UNANSWERABLE not in log.read_text()  # no message texts in the log at INFO
 
 
 async def stored(database: Path, question_id: int) -> Question:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.answers import Catalogue
 from bot.store import Store
-from tests.telegram_emulator import TEST_TOKEN, Emulator, User, bot_process
+from tests.telegram_emulator import TEST_TOKEN, Emulator, User, serving_a_bot
 
 pytestmark = pytest.mark.model
 CATALOGUE = Catalogue()
@@ -28,18 +28,10 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 async def emulator(database: Path) -> AsyncIterator[Emulator]:
-    server = Emulator(TEST_TOKEN)
-    await server.start()
     env = {"DATABASE_PATH": str(database), "LOG_LEVEL": "INFO"}
-    try:
-        with (database.parent / "bot.log").open("w") as log:
-            async with bot_process(server, env, log) as process:
-                yield server
-                assert process.poll() is None, "the bot process died"
-    finally:
-        await server.stop()
     # The process keeps running whatever it was sent: no traceback may reach its log.
-    assert "Traceback" not in (database.parent / "bot.log").read_text()
+    async with serving_a_bot(Emulator(TEST_TOKEN), env, database.parent / "bot.log") as server:
+        yield server
 
 
 async def last_reply(emulator: Emulator, user: User, count: int) -> dict[str, object]:

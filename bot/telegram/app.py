@@ -8,6 +8,7 @@ import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
+from functools import partial
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
@@ -22,7 +23,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.assistant import Assistant
+from bot.assistant import Assistant, phone_language
 from bot.flood import FloodGuard
 from bot.health import HEARTBEAT_EVERY_SECONDS, beat
 from bot.runtime import running_assistant
@@ -139,9 +140,7 @@ async def on_error(update: object, context: Context) -> None:
     try:
         language = await assistant.reply_language(user_id, ui_language)
     except sqlite3.Error:  # the database may be what failed: the phone's language, then German
-        language = assistant.catalogue.fallback
-        if ui_language and ui_language.split("-")[0] in assistant.catalogue.languages:
-            language = ui_language.split("-")[0]
+        language = phone_language(ui_language)
     with contextlib.suppress(TelegramError):  # the error may be that Telegram cannot be reached
         await context.bot.send_message(
             update.effective_chat.id, assistant.catalogue.render("error", language)
@@ -162,8 +161,10 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     application.bot_data["staff"] = desk
     tasks = [
         _every(PURGE_EVERY_SECONDS, _purge_old_questions(assistant, desk, settings.retention_days)),
-        _every(MODEL_CHECK_SECONDS, _reload_model(assistant)),
-        _every(HEARTBEAT_EVERY_SECONDS, _heartbeat(settings)),
+        # A promoted model goes live without a restart (promote replaces the file).
+        _every(MODEL_CHECK_SECONDS, assistant.nlu.reload_if_changed),
+        # Proof of life for `python -m bot health`: the event loop still runs its jobs.
+        _every(HEARTBEAT_EVERY_SECONDS, partial(asyncio.to_thread, beat, settings)),
     ]
     if desk is not None:
         await desk.register_commands()
@@ -212,31 +213,13 @@ def _purge_old_questions(
     return purge
 
 
-def _heartbeat(settings: Settings) -> Callable[[], Awaitable[None]]:
-    """Proof of life for `python -m bot health`: the event loop still runs its jobs."""
-
-    async def heartbeat() -> None:
-        await asyncio.to_thread(beat, settings)
-
-    return heartbeat
-
-
-def _reload_model(assistant: Assistant) -> Callable[[], Awaitable[None]]:
-    """A promoted model goes live without a restart (python -m bot promote replaces the file)."""
-
-    async def reload() -> None:
-        await assistant.nlu.reload_if_changed()
-
-    return reload
-
-
-async def _every(seconds: float, job: Callable[[], Awaitable[None]]) -> None:
+async def _every(seconds: float, job: Callable[[], Awaitable[object]]) -> None:
     """Run `job` now and then every `seconds`; an error is logged and the next round comes."""
     while True:
         try:
             await job()
         except Exception:
-            logger.exception("Background job %s failed; trying again later", job.__qualname__)
+            logger.exception("Background job %r failed; trying again later", job)
         await asyncio.sleep(seconds)
 
 

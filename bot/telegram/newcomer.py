@@ -55,10 +55,10 @@ async def flood_gate(update: Update, context: Context) -> None:
     verdict = flood_guard_of(context).check(user_of(update)[0])
     if verdict is Verdict.HANDLE:
         return
-    logger.warning(
-        "Flood limit: a user sends messages faster than %d per %.0f s", FLOOD_LIMIT, FLOOD_SECONDS
-    )
-    if verdict is Verdict.WARN:
+    if verdict is Verdict.WARN:  # once per window: a flood must not flood the log either
+        logger.warning(
+            "Flood limit: a user sends more than %d messages in %.0f s", FLOOD_LIMIT, FLOOD_SECONDS
+        )
         await _reply_with(update, context, "slow_down")
     raise ApplicationHandlerStop
 

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from telegram import (
@@ -30,7 +30,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from bot.assistant import MEDIA_KEPT_FOR_STAFF, Assistant
 from bot.store import DISMISSALS, OPEN, Question, StaffPost, Store
 from bot.telegram.common import Context, assistant_of
-from bot.telegram.staff_texts import INBOX_PAGE_SIZE, StaffTexts
+from bot.telegram.staff_texts import INBOX_PAGE_SIZE, StaffTexts, page_count
 
 logger = logging.getLogger(__name__)
 
@@ -277,19 +277,17 @@ async def button(update: Update, context: Context) -> None:
         await query.answer(desk.texts.render("post_deleted", id=callback.question_id))
         return
     await desk.store.label_question(question.id, callback.value, query.from_user.full_name)
-    labelled = await desk.store.question(question.id)
-    assert labelled is not None
     await query.answer(
         desk.texts.render(
             "labelled", label=desk.texts.label(callback.value), name=query.from_user.full_name
         )
     )
-    await message.edit_reply_markup(desk.keyboard(labelled))
+    await message.edit_reply_markup(desk.keyboard(replace(question, label=callback.value)))
 
 
 async def inbox_page(desk: StaffDesk, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
     total = await desk.store.count_questions(OPEN)
-    pages = max(1, -(-total // INBOX_PAGE_SIZE))
+    pages = page_count(total)
     page = min(page, pages - 1)
     questions = await desk.store.questions(
         OPEN, limit=INBOX_PAGE_SIZE, offset=page * INBOX_PAGE_SIZE
@@ -334,14 +332,14 @@ async def help_command(update: Update, context: Context) -> None:
 
 async def post_after_reply(context: Context, question_id: int | None) -> None:
     """Called by the newcomer handlers once the newcomer has their reply."""
-    desk = context.bot_data.get("staff")
-    if question_id is not None and isinstance(desk, StaffDesk):
+    desk = context.bot_data.get("staff")  # None without STAFF_CHAT_ID
+    if question_id is not None and desk is not None:
         await desk.post_safely(question_id)
 
 
 async def redact_posts(context: Context, posts: list[StaffPost]) -> None:
     desk = context.bot_data.get("staff")
-    if posts and isinstance(desk, StaffDesk):
+    if posts and desk is not None:
         await desk.redact(posts)
 
 

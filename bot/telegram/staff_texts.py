@@ -4,7 +4,6 @@ data/staff.yml; plain text (no parse mode), so nothing a newcomer writes can bre
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -34,11 +33,9 @@ def excerpt(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@dataclass(frozen=True)
-class InboxPage:
-    text: str
-    page: int
-    pages: int
+def page_count(total: int) -> int:
+    """Inbox pages for `total` open questions (one, even when there are none)."""
+    return max(1, math.ceil(total / INBOX_PAGE_SIZE))
 
 
 class StaffTexts:
@@ -93,8 +90,7 @@ class StaffTexts:
         """One page of open questions; `link` (with {message_id}) jumps to a post."""
         if total == 0:
             return self.render("inbox_empty")
-        pages = max(1, math.ceil(total / INBOX_PAGE_SIZE))
-        lines = [self.render("inbox_title", count=total, page=page + 1, pages=pages)]
+        lines = [self.render("inbox_title", count=total, page=page + 1, pages=page_count(total))]
         for question in questions:
             entry = self.render(
                 "inbox_entry",
