@@ -248,9 +248,18 @@ class LanguageDetector:
         from lingua import IsoCode639_1, LanguageDetectorBuilder
 
         codes = [*SUPPORTED_LATIN, *UNSUPPORTED_LATIN]
-        return LanguageDetectorBuilder.from_iso_codes_639_1(
-            *(IsoCode639_1.from_str(code) for code in codes)
-        ).build()
+        # All at once: loaded on demand, they would stall the first Latin-script message ~2 s.
+        return (
+            LanguageDetectorBuilder.from_iso_codes_639_1(
+                *(IsoCode639_1.from_str(code) for code in codes)
+            )
+            .with_preloaded_language_models()
+            .build()
+        )
+
+    def warm_up(self) -> None:
+        """Load lingua's language models now (about 2 s), not at the first message needing them."""
+        _ = self._lingua
 
     def _unsupported_latin(self, text: str) -> tuple[str, float] | None:
         """A Latin-script language we do not speak, if lingua is sure of it."""

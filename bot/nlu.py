@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,6 +29,8 @@ TRAINED_MODEL_PATH = MODELS_DIR / "nlu.tar.gz"
 LIVE_MODEL_PATH = MODELS_DIR / "live.tar.gz"
 # Rasa refuses very long texts slowly, and nothing past this helps classify a question.
 MAX_PARSE_CHARS = 1000
+# Messages that arrive while the model is busy are parsed together, up to this many at once.
+MAX_BATCH = 64
 
 
 class NluUnavailable(Exception):
@@ -87,6 +90,11 @@ def _file_stamp(path: Path) -> tuple[int, int] | None:
 class InProcessNlu:
     """The trained model loaded with Rasa's `Agent`; loading takes seconds, parsing milliseconds.
 
+    Parsing runs in a thread of its own, so the event loop keeps sending replies meanwhile. The
+    texts that arrive while it is busy are parsed together next, in one pass through the model:
+    a message never waits for a batch to fill, and a burst of messages costs a fraction of the
+    CPU per message (docs/benchmarks.md).
+
     When the model file is replaced (a promotion), `reload_if_changed` loads the new one in a
     thread while the old one keeps answering, then swaps them: no restart, no message dropped.
     """
@@ -95,6 +103,10 @@ class InProcessNlu:
         self._agent = agent
         self._model_path = model_path
         self._stamp = _file_stamp(model_path) if model_path else None
+        self._waiting: list[tuple[str, asyncio.Future[dict[str, Any]]]] = []
+        self._batches: asyncio.Task[None] | None = None
+        # One thread: Rasa's components are not made to run two batches at once.
+        self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu")
 
     @classmethod
     def load(cls, model_path: Path = TRAINED_MODEL_PATH) -> InProcessNlu:
@@ -103,14 +115,8 @@ class InProcessNlu:
                 f"No NLU model at {model_path}: `make run` trains one and puts it live "
                 "(or `make model`, then `make promote`)."
             )
-        # Importing Rasa pulls in TensorFlow: only pay for it when the in-process model is used.
-        # It also imports Sanic, which replaces the process's event loop policy with uvloop's;
-        # put the caller's back, or a loop the caller already runs can no longer be found.
-        policy = asyncio.get_event_loop_policy()
-        import rasa.core.agent  # noqa: F401  (the import that brings Sanic and uvloop)
+        import_rasa()
         from rasa.utils.log_utils import configure_structlog
-
-        asyncio.set_event_loop_policy(policy)
 
         # Rasa's structured logger prints every parsed message (its text) at DEBUG by default.
         configure_structlog(logging.WARNING)
@@ -120,11 +126,38 @@ class InProcessNlu:
         return cls(_load_agent(model_path), model_path)
 
     async def parse(self, text: str) -> NluResult:
-        try:
-            parsed = await self._agent.parse_message(text[:MAX_PARSE_CHARS])
-        except Exception as error:  # a broken model must not take the bot down
-            raise NluUnavailable(str(error)) from error
-        return NluResult.from_rasa(parsed)
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        if self._batches is None or self._batches.done() or self._batches.get_loop() is not loop:
+            # Nothing is parsing in this loop (a test may have closed the last one meanwhile).
+            self._waiting = [entry for entry in self._waiting if entry[1].get_loop() is loop]
+            self._batches = loop.create_task(self._parse_waiting())
+        self._waiting.append((text[:MAX_PARSE_CHARS], future))
+        return NluResult.from_rasa(await future)
+
+    async def _parse_waiting(self) -> None:
+        """Parse what waits, batch after batch, until nothing does."""
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            texts = [text for text, _ in batch]
+            try:
+                results = await loop.run_in_executor(self._parser, _parse_texts, self._agent, texts)
+            except Exception as error:  # a broken model must not take the bot down
+                outcomes: list[Any] = [NluUnavailable(str(error))] * len(batch)
+            except asyncio.CancelledError:  # the bot is stopping: nobody waits for the rest
+                for _, future in batch + self._waiting:
+                    future.cancel()
+                raise
+            else:
+                outcomes = results
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                if future.done():  # the caller gave up waiting
+                    continue
+                if isinstance(outcome, Exception):
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(outcome)
 
     async def reload_if_changed(self) -> bool:
         if self._model_path is None:
@@ -143,7 +176,41 @@ class InProcessNlu:
         return True
 
     async def close(self) -> None:
-        return None
+        self._parser.shutdown(wait=False, cancel_futures=True)
+
+
+def import_rasa() -> None:
+    """Import Rasa, which pulls in TensorFlow: only paid for when the in-process model is used.
+
+    Rasa imports Sanic, which replaces the process's event loop policy with uvloop's; the caller's
+    is put back, or a loop the caller already runs can no longer be found.
+    """
+    policy = asyncio.get_event_loop_policy()
+    import rasa.core.agent  # noqa: F401  (the import that brings Sanic and uvloop)
+
+    asyncio.set_event_loop_policy(policy)
+
+
+def _parse_texts(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
+    """What `Agent.parse_message` does for one text, for several at once: Rasa's graph and its
+    components take a list of messages, the Agent's API only one. (A dialogue tracker, which
+    parse_message also builds, is only read by dialogue policies; this model has none.)"""
+    from rasa.core.channels.channel import UserMessage
+    from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+
+    processor = agent.processor
+    target = processor.model_metadata.nlu_target
+    results = processor.graph_runner.run(
+        inputs={
+            PLACEHOLDER_MESSAGE: [UserMessage(text) for text in texts],
+            PLACEHOLDER_TRACKER: None,
+        },
+        targets=[target],
+    )
+    parsed = [message.as_dict(only_output_properties=True) for message in results[target]]
+    if len(parsed) != len(texts):
+        raise RuntimeError(f"the model returned {len(parsed)} results for {len(texts)} texts")
+    return parsed
 
 
 def _load_agent(model_path: Path) -> Any:

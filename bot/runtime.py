@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,11 +26,15 @@ async def running_assistant(
     settings: Settings, database_path: Path | str | None = None
 ) -> AsyncIterator[Assistant]:
     """The assistant with its NLU client and database open; closed again on exit."""
+    detector = LanguageDetector()
+    # In a thread from now on, while the NLU model loads.
+    warming = asyncio.get_running_loop().run_in_executor(None, detector.warm_up)
     nlu = open_nlu(settings)
+    await warming
     store = await Store.open(database_path or settings.database_path)
     try:
         catalogue = Catalogue(retention_days=settings.retention_days)
-        yield Assistant(nlu, store, catalogue, LanguageDetector())
+        yield Assistant(nlu, store, catalogue, detector)
     finally:
         await store.close()
         await nlu.close()

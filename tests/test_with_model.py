@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 from bot.assistant import Assistant, Incoming
 from bot.evaluate import evaluate
 from bot.language import SUPPORTED
-from bot.nlu import TRAINED_MODEL_PATH
+from bot.nlu import TRAINED_MODEL_PATH, InProcessNlu
 from bot.nlu_data import held_out_examples
 
 pytestmark = pytest.mark.model
@@ -65,6 +66,20 @@ async def test_held_out_accuracy_in_every_language(model_assistant: Assistant) -
         assert report.intent_accuracy(language) >= MIN_INTENT_ACCURACY, language
     assert report.confidently_wrong() <= MAX_CONFIDENTLY_WRONG
     assert report.language_accuracy() >= MIN_LANGUAGE_ACCURACY
+
+
+async def test_messages_parsed_together_get_the_same_result_as_one_by_one(
+    model_nlu: InProcessNlu,
+) -> None:
+    """Messages arriving together go through the model as one batch (BatchedDIETClassifier and
+    the soft vote predict a whole batch in one call): the scores must not change."""
+    texts = [example.text for example in held_out_examples()[:200]]
+    alone = [await model_nlu.parse(text) for text in texts]
+    together = await asyncio.gather(*(model_nlu.parse(text) for text in texts))
+    assert [result.intent for result in together] == [result.intent for result in alone]
+    for batched, single in zip(together, alone, strict=True):
+        assert [r.intent for r in batched.ranking] == [r.intent for r in single.ranking]
+        assert batched.confidence == pytest.approx(single.confidence, abs=1e-6)
 
 
 def run_bot(*args: str, stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:

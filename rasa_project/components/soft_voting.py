@@ -18,6 +18,7 @@ import unicodedata
 from typing import Any
 
 import joblib
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -54,6 +55,17 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_SPELLING)
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
+
+
+def _fast(model: dict[str, Any]) -> dict[str, Any]:
+    """The same model, with its weights laid out for multiplying with a sparse matrix.
+
+    scikit-learn multiplies the features by `coef_.T`; stored row-major, that transpose is copied
+    (9 x ~90k numbers) on every call, half the cost of classifying one message.
+    """
+    classifier: LogisticRegression = model["classifier"]
+    classifier.coef_ = np.asfortranarray(classifier.coef_)
+    return model
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -106,8 +118,8 @@ class SoftVotingIntentClassifier(GraphComponent, IntentClassifier):  # type: ign
             with model_storage.read_from(resource) as directory:
                 model = joblib.load(directory / "soft_voting.joblib")
         except ValueError:  # nothing was trained (no intents in the data)
-            model = None
-        return cls(config, model_storage, resource, model)
+            return cls(config, model_storage, resource, None)
+        return cls(config, model_storage, resource, _fast(model))
 
     @staticmethod
     def _features(model: dict[str, Any], normalised: list[str]) -> Any:
@@ -140,17 +152,18 @@ class SoftVotingIntentClassifier(GraphComponent, IntentClassifier):  # type: ign
         ).fit(features, intents)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(model, directory / "soft_voting.joblib")
-        self._model = model
+        self._model = _fast(model)
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if self._model is None:
+        if self._model is None or not messages:
             return messages
         classifier: LogisticRegression = self._model["classifier"]
         labels = list(classifier.classes_)
-        for message in messages:
-            text = message.get("text") or ""
-            linear = classifier.predict_proba(self._features(self._model, [normalise(text)]))[0]
+        # One call for all messages: the vectorisers' fixed cost is most of the time for one.
+        texts = [normalise(message.get("text") or "") for message in messages]
+        linear_all = classifier.predict_proba(self._features(self._model, texts))
+        for message, linear in zip(messages, linear_all, strict=True):
             diet = {r["name"]: r["confidence"] for r in message.get("intent_ranking") or []}
             weight = self.config["diet_weight"] if diet else 0.0
             averaged = {
