@@ -126,13 +126,10 @@ class InProcessNlu:
         return cls(_load_agent(model_path), model_path)
 
     async def parse(self, text: str) -> NluResult:
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        if self._batches is None or self._batches.done() or self._batches.get_loop() is not loop:
-            # Nothing is parsing in this loop (a test may have closed the last one meanwhile).
-            self._waiting = [entry for entry in self._waiting if entry[1].get_loop() is loop]
-            self._batches = loop.create_task(self._parse_waiting())
+        future = asyncio.get_running_loop().create_future()
         self._waiting.append((text[:MAX_PARSE_CHARS], future))
+        if self._batches is None or self._batches.done():
+            self._batches = asyncio.create_task(self._parse_waiting())
         return NluResult.from_rasa(await future)
 
     async def _parse_waiting(self) -> None:
@@ -143,21 +140,19 @@ class InProcessNlu:
             texts = [text for text, _ in batch]
             try:
                 results = await loop.run_in_executor(self._parser, _parse_texts, self._agent, texts)
-            except Exception as error:  # a broken model must not take the bot down
-                outcomes: list[Any] = [NluUnavailable(str(error))] * len(batch)
             except asyncio.CancelledError:  # the bot is stopping: nobody waits for the rest
                 for _, future in batch + self._waiting:
                     future.cancel()
                 raise
-            else:
-                outcomes = results
-            for (_, future), outcome in zip(batch, outcomes, strict=True):
-                if future.done():  # the caller gave up waiting
-                    continue
-                if isinstance(outcome, Exception):
-                    future.set_exception(outcome)
-                else:
-                    future.set_result(outcome)
+            except Exception as error:  # a broken model must not take the bot down
+                unavailable = NluUnavailable(str(error))
+                for _, future in batch:
+                    if not future.done():  # done: the caller gave up waiting
+                        future.set_exception(unavailable)
+                continue
+            for (_, future), result in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
 
     async def reload_if_changed(self) -> bool:
         if self._model_path is None:

@@ -41,8 +41,8 @@ async def measure(
                     for turn in turns:
                         # A new person per message: the bot's flood guard would (rightly) slow
                         # down one person writing this fast.
-                        user = User(100_000 + number * (messages + 1) + turn, "de")
-                        text = texts[(number * (messages + 1) + turn) % len(texts)]
+                        person = number * (messages + 1) + turn
+                        user, text = User(100_000 + person, "de"), texts[person % len(texts)]
                         started = time.perf_counter()
                         await emulator.send(user, text=text)
                         await emulator.wait_for_messages(user.id, 1, timeout=60)
