@@ -4,13 +4,14 @@ A sliding window per user: up to `limit` messages per `seconds` are handled norm
 the first extra message gets one polite "please slow down" (in the user's language), and further
 ones in the same window are not processed at all: no model, no database. Nothing a person types at
 a human pace ever hits the limit.
+
+The window runs on when each message was sent (Telegram's date), not on when the bot gets to it:
+questions that piled up while the bot was down or busy are judged by the pace they were typed at.
 """
 
 from __future__ import annotations
 
-import time
 from collections import deque
-from collections.abc import Callable
 from enum import Enum
 
 FLOOD_LIMIT = 8
@@ -24,20 +25,15 @@ class Verdict(Enum):
 
 
 class FloodGuard:
-    def __init__(
-        self,
-        limit: int = FLOOD_LIMIT,
-        seconds: float = FLOOD_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, limit: int = FLOOD_LIMIT, seconds: float = FLOOD_SECONDS) -> None:
         self.limit = limit
         self.seconds = seconds
-        self._clock = clock
         self._recent: dict[str, deque[float]] = {}
         self._warned: dict[str, float] = {}
 
-    def check(self, user_id: str) -> Verdict:
-        now = self._clock()
+    def check(self, user_id: str, sent_at: float) -> Verdict:
+        """The verdict on `user_id`'s message sent at `sent_at` (seconds since the epoch)."""
+        now = sent_at
         recent = self._recent.setdefault(user_id, deque())
         while recent and recent[0] <= now - self.seconds:
             recent.popleft()

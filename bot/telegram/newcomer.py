@@ -52,7 +52,9 @@ async def send_text(message: Message, assistant: Assistant, key: str, language: 
 
 async def flood_gate(update: Update, context: Context) -> None:
     """Runs before every other handler for newcomers' messages (see FloodGuard)."""
-    verdict = flood_guard_of(context).check(user_of(update)[0])
+    message = update.effective_message
+    assert message is not None  # the handler only runs for messages
+    verdict = flood_guard_of(context).check(user_of(update)[0], message.date.timestamp())
     if verdict is Verdict.HANDLE:
         return
     if verdict is Verdict.WARN:  # once per window: a flood must not flood the log either
