@@ -32,6 +32,7 @@ from typing import IO, Any, TypeVar
 
 from aiohttp import web
 
+from bot.answers import Catalogue
 from bot.nlu import TRAINED_MODEL_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,10 @@ TEST_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 REAL_BOT = [sys.executable, "-m", "bot", "run"]
 JSON = dict[str, Any]
 T = TypeVar("T")
+_catalogue = Catalogue()
+# The answer to /privacy in every language: no other message gets it (unlike /help, which also
+# answers unknown commands), so it marks the end of what came before.
+PRIVACY_TEXTS = {_catalogue.render("privacy", code) for code in _catalogue.codes}
 # Parameters that python-telegram-bot sends JSON-encoded inside form fields.
 JSON_FIELDS = {
     "reply_markup",
@@ -245,8 +250,9 @@ class Emulator:
         await self.wait_for(lambda: len(self.messages_to(chat_id)) >= count, timeout)
         return self.messages_to(chat_id)
 
-    async def wait_for_call(self, method: str, timeout: float = 30) -> None:
-        await self.wait_for(lambda: any(m == method for m, _ in self.calls), timeout)
+    async def wait_for_call(self, method: str, timeout: float = 30, since: int = 0) -> None:
+        """Once the bot has called `method`, counting only from the `since`-th call on."""
+        await self.wait_for(lambda: any(m == method for m, _ in self.calls[since:]), timeout)
 
     # --- the Bot API --------------------------------------------------------------------------
 
@@ -517,6 +523,20 @@ def _error(code: int, description: str) -> web.Response:
     return web.json_response(body, status=code)
 
 
+async def all_replies(emulator: Emulator, user: User) -> list[JSON]:
+    """Everything the real bot sent `user`'s private chat for what they sent so far, with nothing
+    left on its way: a /privacy is sent after it and answered only after all of it, because the
+    bot handles one chat's updates one after the other. That answer is left out."""
+    before = len(emulator.messages_to(user.id))
+
+    def privacy_answered() -> list[JSON] | None:
+        sent = emulator.messages_to(user.id)
+        return sent if len(sent) > before and sent[-1].get("text") in PRIVACY_TEXTS else None
+
+    await emulator.send(user, text="/privacy")
+    return (await emulator.wait_for(privacy_answered))[:-1]
+
+
 @contextlib.asynccontextmanager
 async def bot_process(
     emulator: Emulator,
@@ -527,6 +547,9 @@ async def bot_process(
 ) -> AsyncIterator[subprocess.Popen[bytes]]:
     """A bot process talking to `emulator`, from its first `ready_when` call to the block's end;
     then stopped with Ctrl-C, as an operator would."""
+    # A bot restarted against the same emulator is ready at its own first call, not its
+    # predecessor's.
+    calls_before = len(emulator.calls)
     process = subprocess.Popen(
         command,
         cwd=ROOT,
@@ -542,7 +565,7 @@ async def bot_process(
         stderr=log,
     )
     try:
-        await emulator.wait_for_call(ready_when, timeout=120)
+        await emulator.wait_for_call(ready_when, timeout=120, since=calls_before)
         yield process
     finally:
         process.send_signal(signal.SIGINT)

@@ -4,7 +4,6 @@ message, nothing crashes, and nothing is stored that should not be."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import time
 import unicodedata
@@ -16,7 +15,7 @@ import pytest
 from bot.answers import Catalogue
 from bot.assistant import MAX_STORED_CHARS
 from tests.bad_inputs import CALLBACK_DATA, NON_TEXT, TEXTS, Nasty
-from tests.telegram_emulator import TEST_TOKEN, Emulator, User, serving_a_bot
+from tests.telegram_emulator import TEST_TOKEN, Emulator, User, all_replies, serving_a_bot
 
 pytestmark = pytest.mark.model
 CATALOGUE = Catalogue()
@@ -52,9 +51,8 @@ async def emulator(database: Path) -> AsyncIterator[Emulator]:
 
 
 async def the_one_reply(emulator: Emulator, user: User) -> str:
-    replies = await emulator.wait_for_messages(user.id, 1)
-    await asyncio.sleep(0.2)  # a second reply would have come by now
-    assert len(emulator.messages_to(user.id)) == 1
+    replies = await all_replies(emulator, user)
+    assert len(replies) == 1, [reply.get("text", "")[:60] for reply in replies]
     return str(replies[0]["text"])
 
 
@@ -79,8 +77,7 @@ async def test_forged_or_stale_button_data_is_ignored(emulator: Emulator, data: 
     await emulator.wait_for(
         lambda: any(method == "answerCallbackQuery" for method, _ in emulator.calls[calls:])
     )
-    await asyncio.sleep(0.2)
-    assert len(emulator.messages_to(user.id)) == 1  # no answer, no edit
+    assert len(await all_replies(emulator, user)) == 1  # no answer, no edit
 
 
 async def test_other_update_kinds_are_survived(emulator: Emulator) -> None:

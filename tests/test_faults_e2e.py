@@ -15,7 +15,15 @@ import pytest
 from aiohttp import web
 
 from bot.answers import Catalogue
-from tests.telegram_emulator import TEST_TOKEN, Emulator, Fault, Group, User, serving_a_bot
+from tests.telegram_emulator import (
+    TEST_TOKEN,
+    Emulator,
+    Fault,
+    Group,
+    User,
+    all_replies,
+    serving_a_bot,
+)
 
 CATALOGUE = Catalogue()
 GROUP = Group(-1009876543210, "Team")
@@ -94,14 +102,23 @@ async def setup(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Setup
 
 async def ask(setup: Setup, text: str, timeout: float = 20) -> tuple[str, float]:
     """A new newcomer asks; their one reply and how long it took."""
+    user, elapsed = await ask_and_time(setup, text, timeout)
+    return await the_one_reply(setup, user), elapsed
+
+
+async def ask_and_time(setup: Setup, text: str, timeout: float = 20) -> tuple[User, float]:
+    """A new newcomer asks; who they are, and how long until the bot first replied."""
     user = new_user()
     started = time.monotonic()
     await setup.emulator.send(user, text=text)
-    replies = await setup.emulator.wait_for_messages(user.id, 1, timeout)
-    elapsed = time.monotonic() - started
-    await asyncio.sleep(0.3)
-    assert len(setup.emulator.messages_to(user.id)) == 1  # exactly one, however it went
-    return str(replies[0]["text"]), elapsed
+    await setup.emulator.wait_for_messages(user.id, 1, timeout)
+    return user, time.monotonic() - started
+
+
+async def the_one_reply(setup: Setup, user: User) -> str:
+    replies = await all_replies(setup.emulator, user)
+    assert len(replies) == 1  # exactly one, however it went
+    return str(replies[0]["text"])
 
 
 async def test_rasa_down_slow_and_back_without_a_restart(setup: Setup) -> None:
@@ -111,7 +128,9 @@ async def test_rasa_down_slow_and_back_without_a_restart(setup: Setup) -> None:
     port = setup.rasa.port
     await setup.rasa.stop()  # down: connection refused
     answer, seconds = await ask(setup, "Wie ist die Telefonnummer?")
-    assert answer == CATALOGUE.render("nlu_fallback", "de") and seconds < 5
+    # Under 8 s: the 3 s NLU timeout plus room for a slow CI machine, still well below the 10 s
+    # a newcomer would wait for the slow Rasa below.
+    assert answer == CATALOGUE.render("nlu_fallback", "de") and seconds < 8
     post = await setup.emulator.wait_for(
         lambda: next(
             (m for m in setup.emulator.messages_to(GROUP.id) if "Telefonnummer" in m["text"]),
@@ -123,7 +142,7 @@ async def test_rasa_down_slow_and_back_without_a_restart(setup: Setup) -> None:
     setup.rasa.port, setup.rasa.delay = port, 10.0
     await setup.rasa.start()  # back, but slow: the newcomer does not wait for it
     answer, seconds = await ask(setup, "Adresse bitte")
-    assert answer == CATALOGUE.render("nlu_fallback", "de") and seconds < 5
+    assert answer == CATALOGUE.render("nlu_fallback", "de") and seconds < 8
 
     setup.rasa.delay = 0.0  # healthy again: normal answers, same process
     answer, _ = await ask(setup, "Wo finde ich euch?")
@@ -177,10 +196,11 @@ async def test_a_locked_database_still_gets_the_newcomer_the_contact_details(
     locker = sqlite3.connect(setup.database, timeout=1)
     locker.execute("BEGIN EXCLUSIVE")  # another process holds the write lock (busy_timeout 5 s)
     try:
-        answer, seconds = await ask(setup, "Wo ist das Büro?", timeout=30)
+        user, seconds = await ask_and_time(setup, "Wo ist das Büro?", timeout=30)
     finally:
         locker.rollback()
         locker.close()
+    answer = await the_one_reply(setup, user)  # its /privacy needs the database
     assert answer == CATALOGUE.render("error", "de")  # sorry + phone + e-mail
     assert CATALOGUE.facts()["email"] in answer
     assert seconds < 10
