@@ -33,16 +33,15 @@ class FloodGuard:
 
     def check(self, user_id: str, sent_at: float) -> Verdict:
         """The verdict on `user_id`'s message sent at `sent_at` (seconds since the epoch)."""
-        now = sent_at
         recent = self._recent.setdefault(user_id, deque())
-        while recent and recent[0] <= now - self.seconds:
+        while recent and recent[0] <= sent_at - self.seconds:
             recent.popleft()
         if len(recent) < self.limit:
-            recent.append(now)
-            self._forget_idle(now)
+            recent.append(sent_at)
+            self._forget_idle(sent_at)
             return Verdict.HANDLE
-        if now - self._warned.get(user_id, -self.seconds) >= self.seconds:
-            self._warned[user_id] = now
+        if sent_at - self._warned.get(user_id, -self.seconds) >= self.seconds:
+            self._warned[user_id] = sent_at
             return Verdict.WARN
         return Verdict.IGNORE
 

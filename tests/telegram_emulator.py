@@ -537,6 +537,14 @@ async def all_replies(emulator: Emulator, user: User) -> list[JSON]:
     return (await emulator.wait_for(privacy_answered))[:-1]
 
 
+async def the_one_reply(emulator: Emulator, user: User) -> str:
+    """The text of the one message the bot sent `user` for what they sent so far; fails if there
+    is none or more than one."""
+    replies = await all_replies(emulator, user)
+    assert len(replies) == 1, [reply.get("text", "")[:60] for reply in replies]
+    return str(replies[0]["text"])
+
+
 @contextlib.asynccontextmanager
 async def bot_process(
     emulator: Emulator,

@@ -15,7 +15,14 @@ import pytest
 from bot.answers import Catalogue
 from bot.assistant import MAX_STORED_CHARS
 from tests.bad_inputs import CALLBACK_DATA, NON_TEXT, TEXTS, Nasty
-from tests.telegram_emulator import TEST_TOKEN, Emulator, User, all_replies, serving_a_bot
+from tests.telegram_emulator import (
+    TEST_TOKEN,
+    Emulator,
+    User,
+    all_replies,
+    serving_a_bot,
+    the_one_reply,
+)
 
 pytestmark = pytest.mark.model
 CATALOGUE = Catalogue()
@@ -48,12 +55,6 @@ async def emulator(database: Path) -> AsyncIterator[Emulator]:
     async with serving_a_bot(Emulator(TEST_TOKEN), env, log) as server:
         yield server
     assert "Error while handling" not in log.read_text()
-
-
-async def the_one_reply(emulator: Emulator, user: User) -> str:
-    replies = await all_replies(emulator, user)
-    assert len(replies) == 1, [reply.get("text", "")[:60] for reply in replies]
-    return str(replies[0]["text"])
 
 
 @pytest.mark.parametrize("nasty", [*TEXTS, *NON_TEXT], ids=lambda nasty: nasty.name)

@@ -21,8 +21,8 @@ from tests.telegram_emulator import (
     Fault,
     Group,
     User,
-    all_replies,
     serving_a_bot,
+    the_one_reply,
 )
 
 CATALOGUE = Catalogue()
@@ -103,7 +103,7 @@ async def setup(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Setup
 async def ask(setup: Setup, text: str, timeout: float = 20) -> tuple[str, float]:
     """A new newcomer asks; their one reply and how long it took."""
     user, elapsed = await ask_and_time(setup, text, timeout)
-    return await the_one_reply(setup, user), elapsed
+    return await the_one_reply(setup.emulator, user), elapsed  # exactly one, however it went
 
 
 async def ask_and_time(setup: Setup, text: str, timeout: float = 20) -> tuple[User, float]:
@@ -113,12 +113,6 @@ async def ask_and_time(setup: Setup, text: str, timeout: float = 20) -> tuple[Us
     await setup.emulator.send(user, text=text)
     await setup.emulator.wait_for_messages(user.id, 1, timeout)
     return user, time.monotonic() - started
-
-
-async def the_one_reply(setup: Setup, user: User) -> str:
-    replies = await all_replies(setup.emulator, user)
-    assert len(replies) == 1  # exactly one, however it went
-    return str(replies[0]["text"])
 
 
 async def test_rasa_down_slow_and_back_without_a_restart(setup: Setup) -> None:
@@ -200,7 +194,7 @@ async def test_a_locked_database_still_gets_the_newcomer_the_contact_details(
     finally:
         locker.rollback()
         locker.close()
-    answer = await the_one_reply(setup, user)  # its /privacy needs the database
+    answer = await the_one_reply(setup.emulator, user)  # its /privacy needs the database
     assert answer == CATALOGUE.render("error", "de")  # sorry + phone + e-mail
     assert CATALOGUE.facts()["email"] in answer
     assert seconds < 10
