@@ -2,7 +2,10 @@
 
 `review list` shows the questions; `review export` writes the questions staff labelled with a
 topic to `rasa_project/data/nlu/reviewed.yml`, grouped by topic and language, skipping any text
-the training data or the held-out set already has, and any text that may hold personal data.
+the training data or the held-out set already has. What leaves the database this way carries no
+link to the person (no chat id, no date, no number of the question) and no personal details:
+names, phone numbers, e-mail and street addresses, ids and dates are replaced by placeholders
+(bot/pii.py) before anything is written.
 """
 
 from __future__ import annotations
@@ -25,16 +28,15 @@ from bot.nlu_data import (
     read_examples,
     training_examples,
 )
+from bot.pii import scrub
 from bot.store import Question, Store
 
 REVIEWED_PATH = TRAINING_DIR / "reviewed.yml"
 HEADER = (
     "# Questions from newcomers, labelled by the integration office's staff in the Telegram\n"
-    "# group and exported with `python -m bot review export`. Checked by hand before committing:\n"
-    "# no names, no numbers that could identify a person.\n"
+    "# group and exported with `python -m bot review export`: personal details are replaced by\n"
+    "# NAME, PHONE, EMAIL, ADDRESS, ID, DATE (bot/pii.py). Read them before committing.\n"
 )
-# Phone numbers, case numbers, dates of birth, e-mail addresses: never into the repository.
-PERSONAL_DATA = re.compile(r"\d[\d\s/.-]{3,}\d|\S+@\S+")
 # Rasa reads "[word](entity)" inside an example as an entity annotation.
 RASA_MARKUP = re.compile(r"\[[^\]]*\]\s*[({]")
 
@@ -50,22 +52,21 @@ def exportable(questions: list[Question], known: set[str], intents: set[str]) ->
     """Which labelled questions become new training examples, and why the others do not."""
     result = ExportResult()
     for question in questions:
-        key = comparison_key(question.text)
+        text = scrub(question.text)
+        key = comparison_key(text)
         if question.label not in intents:
             result.skipped.append((question, f"label {question.label!r} is not an intent"))
         elif question.media_kind or not key:
             result.skipped.append((question, "no text (voice note, photo, or deleted)"))
         elif question.language not in SUPPORTED:
             result.skipped.append((question, f"language {question.language!r} not supported"))
-        elif PERSONAL_DATA.search(question.text):
-            result.skipped.append((question, "may hold personal data (numbers, e-mail)"))
-        elif RASA_MARKUP.search(question.text):
+        elif RASA_MARKUP.search(text):
             result.skipped.append((question, "looks like Rasa markup"))
         elif key in known:
             result.already_known.append(question)
         else:
             known.add(key)
-            result.added.append(Example(question.text, question.label, question.language, False))
+            result.added.append(Example(text, question.label, question.language, False))
     return result
 
 
