@@ -3,6 +3,9 @@
 Decides the message's language and the language of the reply, asks the NLU model what the message
 is about, picks the answer, and keeps every question that a person has to look at — in the database
 before the reply is returned, so that nothing is lost if the process dies right after.
+
+Without a staff group (`staff=False`: the terminal, or an operator who opted out) nobody would read
+a kept question: nothing is kept, and no text promises an answer from a person.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from dataclasses import dataclass
 from bot.answers import Catalogue
 from bot.language import SUPPORTED, UNDETERMINED, LanguageDetector
 from bot.nlu import FALLBACK_INTENT, Nlu, NluResult, NluUnavailable
-from bot.store import Store
+from bot.nlu_data import comparison_key
+from bot.store import Kept, Question, Store, UserData
 
 logger = logging.getLogger(__name__)
 
@@ -29,32 +33,62 @@ UNANSWERED_REASONS = frozenset({FALLBACK, NLU_UNAVAILABLE, UNSUPPORTED_LANGUAGE,
 RATED_INTENTS = frozenset(
     {"ask_counselling", "ask_language_course", "ask_contact", "ask_office_tasks", "bot_challenge"}
 )
-# Kinds of non-text messages that may hold a question for a person (the rest get an explanation).
-MEDIA_KEPT_FOR_STAFF = frozenset({"voice", "audio", "video_note", "photo", "video", "document"})
+# What staff can open and need: voice notes, photos and PDF files (a letter, a form), not too big.
+MEDIA_KEPT_FOR_STAFF = frozenset({"voice", "photo", "document"})
+# Files a person may send with a question; the others (stickers, locations…) are no question.
+FILE_KINDS = MEDIA_KEPT_FOR_STAFF | {"audio", "video", "video_note"}
+DOCUMENT_TYPES_KEPT = frozenset({"application/pdf"})
+MAX_MEDIA_BYTES = 10 * 1024 * 1024
 # Long messages are kept whole up to Telegram's own limit; more is never a question.
 MAX_STORED_CHARS = 4096
+# Questions for a person from one user in 24 hours; more are not passed on (the user is told).
+QUESTIONS_PER_DAY = 6
+# Texts that promise an answer from a person, and their versions for a bot without staff.
+NO_STAFF_VARIANTS = frozenset(
+    {"nlu_fallback", "help", "bot_challenge", "feedback_passed_on", "privacy"}
+)
 
 
 @dataclass(frozen=True)
 class Incoming:
     """A message from a person. `ui_language` is what their phone is set to (Telegram's
-    `language_code`), `user_id` any stable id (a chat id), or None for anonymous one-off questions.
-    """
+    `language_code`), `user_id` any stable id (a chat id), or None for anonymous one-off questions;
+    `message_id` identifies the message in its chat, so that an edit updates its question."""
 
     text: str
     user_id: str | None = None
     ui_language: str | None = None
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Media:
+    """Something that is not text: its kind ("voice", "photo", "sticker"…) and Telegram's file."""
+
+    kind: str
+    file_id: str | None = None
+    size: int | None = None  # bytes, when Telegram says
+    mime_type: str | None = None
+
+    @property
+    def kept_for_staff(self) -> bool:
+        if self.kind not in MEDIA_KEPT_FOR_STAFF or not self.file_id:
+            return False
+        if self.kind == "document" and self.mime_type not in DOCUMENT_TYPES_KEPT:
+            return False
+        return self.size is None or self.size <= MAX_MEDIA_BYTES
 
 
 @dataclass(frozen=True)
 class Reply:
     text: str
+    key: str  # the catalogue's key of `text` (it decides the buttons that go with it)
     language: str  # detected language of the message (ISO 639-1, or "und")
     reply_language: str  # one of the supported languages
     intent: str  # the intent answered, or "nlu_fallback"
     confidence: float
     answered: bool  # False: a person has to look at this question
-    reason: str  # the intent answered, or why not: one of UNANSWERED_REASONS, "empty_message"
+    reason: str  # the intent answered, or why not: one of UNANSWERED_REASONS, "empty_message"…
     question_id: int | None = None  # set when the question was kept for a person
 
 
@@ -72,12 +106,26 @@ def clean_text(text: str) -> str:
 
 class Assistant:
     def __init__(
-        self, nlu: Nlu, store: Store, catalogue: Catalogue, detector: LanguageDetector
+        self,
+        nlu: Nlu,
+        store: Store,
+        catalogue: Catalogue,
+        detector: LanguageDetector,
+        *,
+        staff: bool = True,
     ) -> None:
         self.nlu = nlu
         self.store = store
         self.catalogue = catalogue
         self.detector = detector
+        self.staff = staff
+
+    def text(self, key: str, language: str) -> str:
+        """The catalogue's text `key`, in the version that promises only what happens."""
+        return self.catalogue.render(self.key(key), language)
+
+    def key(self, key: str) -> str:
+        return f"{key}_no_staff" if not self.staff and key in NO_STAFF_VARIANTS else key
 
     async def handle(self, message: Incoming) -> Reply:
         text = clean_text(message.text)
@@ -92,12 +140,11 @@ class Assistant:
             reply_language = detection.language
 
         if not text:
-            return Reply(
-                text=self.catalogue.render("empty_message", reply_language),
-                language=detection.language,
-                reply_language=reply_language,
-                intent=FALLBACK_INTENT,
-                confidence=0.0,
+            return self._reply(
+                "empty_message",
+                reply_language,
+                detection.language,
+                NluResult(FALLBACK_INTENT, 0),
                 answered=True,  # nothing a person could answer: the reply asks for text
                 reason="empty_message",
             )
@@ -107,26 +154,57 @@ class Assistant:
             reason = UNSUPPORTED_LANGUAGE
         if message.user_id and detection.supported and not pinned:
             await self.store.remember_language(message.user_id, detection.language)
+        elif message.user_id:
+            await self.store.seen(message.user_id)  # what is kept about them is kept longer
 
         await self.store.count("message", detection.language, reason)
-        answered = reason not in UNANSWERED_REASONS
-        question_id = None
-        if not answered:
-            guess = result.best_guess
-            question_id = await self.store.add_question(
-                user_id=message.user_id,
-                text=text[:MAX_STORED_CHARS],
-                language=detection.language,
-                reply_language=reply_language,
-                intent=guess.intent,
-                confidence=guess.confidence,
-                reason=reason,
-            )
-            logger.info("Question %d kept for a person (%s)", question_id, reason)
-
-        return Reply(
-            text=self._answer(reason, reply_language),
+        key = self._answer_key(reason)
+        if reason not in UNANSWERED_REASONS:
+            return self._reply(key, reply_language, detection.language, result, True, reason)
+        if not self.staff:
+            return self._reply(key, reply_language, detection.language, result, False, reason)
+        guess = result.best_guess
+        kept = await self.store.keep_question(
+            user_id=message.user_id,
+            text=text[:MAX_STORED_CHARS],
             language=detection.language,
+            reply_language=reply_language,
+            intent=guess.intent,
+            confidence=guess.confidence,
+            reason=reason,
+            dedupe_key=comparison_key(text) or None,
+            source_message_id=message.message_id,
+            daily_limit=QUESTIONS_PER_DAY if message.user_id else None,
+        )
+        if kept.outcome is Kept.OVER_LIMIT:
+            logger.info("Question not kept: the user's daily limit is reached (%s)", reason)
+            key = "question_limit"
+        else:
+            logger.info(
+                "Question %d %s for a person (%s)", kept.question_id, kept.outcome.value, reason
+            )
+        return self._reply(
+            key, reply_language, detection.language, result, False, reason, kept.question_id
+        )
+
+    def _reply(
+        self,
+        key: str,
+        reply_language: str,
+        language: str,
+        result: NluResult,
+        answered: bool,
+        reason: str,
+        question_id: int | None = None,
+    ) -> Reply:
+        if key == UNSUPPORTED_LANGUAGE:
+            text = self.catalogue.unsupported_language_answer()
+        else:
+            text = self.text(key, reply_language)
+        return Reply(
+            text=text,
+            key=key,
+            language=language,
             reply_language=reply_language,
             intent=result.intent,
             confidence=result.confidence,
@@ -146,50 +224,51 @@ class Assistant:
             raise ValueError(f"unsupported language {language!r}")
         await self.store.remember_language(user_id, language, chosen=True)
 
-    async def handle_media(
-        self, user_id: str, ui_language: str | None, kind: str, file_id: str | None
-    ) -> Reply:
-        """Something that is not text. A voice note or photo may hold a question a person can
-        answer, so it is kept for staff; stickers, locations and the like get an explanation."""
+    async def handle_media(self, user_id: str, ui_language: str | None, media: Media) -> Reply:
+        """Something that is not text. A voice note, photo or PDF may hold a question a person
+        can answer, so it is kept for staff; other files get a polite "not passed on", stickers,
+        locations and the like an explanation."""
         language = await self.reply_language(user_id, ui_language)
-        keep = kind in MEDIA_KEPT_FOR_STAFF
-        await self.store.count("message", UNDETERMINED, kind)
-        question_id = None
-        if keep:
-            question_id = await self.store.add_question(
-                user_id=user_id,
-                text=f"({kind})",
-                language=UNDETERMINED,
-                reply_language=language,
-                intent=FALLBACK_INTENT,
-                confidence=0.0,
-                reason=kind,
-                media_kind=kind,
-                media_file_id=file_id,
-            )
-            logger.info("Question %d kept for a person (%s)", question_id, kind)
-        return Reply(
-            text=self.catalogue.render("non_text_kept" if keep else "non_text", language),
+        await self.store.seen(user_id)
+        await self.store.count("message", UNDETERMINED, media.kind)
+        no_answer = NluResult(FALLBACK_INTENT, 0.0)
+        if not self.staff or not media.kept_for_staff:
+            # A file that is not passed on (a video, a ZIP, too big): say what would pass.
+            refused = self.staff and media.kind in FILE_KINDS
+            key = "file_not_passed_on" if refused else "non_text"
+            return self._reply(key, language, UNDETERMINED, no_answer, True, media.kind)
+        kept = await self.store.keep_question(
+            user_id=user_id,
+            text=f"({media.kind})",
             language=UNDETERMINED,
             reply_language=language,
             intent=FALLBACK_INTENT,
             confidence=0.0,
-            answered=not keep,
-            reason=kind,
-            question_id=question_id,
+            reason=media.kind,
+            media_kind=media.kind,
+            media_file_id=media.file_id,
+            daily_limit=QUESTIONS_PER_DAY,
+        )
+        key = "question_limit" if kept.outcome is Kept.OVER_LIMIT else "non_text_kept"
+        logger.info("Media %s: %s (question %s)", media.kind, kept.outcome.value, kept.question_id)
+        return self._reply(
+            key, language, UNDETERMINED, no_answer, False, media.kind, kept.question_id
         )
 
     async def feedback(
         self, user_id: str, helpful: bool, intent: str, confidence: float, question: str | None
-    ) -> int | None:
+    ) -> Reply | None:
         """👍 or 👎 on an answer. A 👎 makes the question one for a person: it is kept (with an
-        empty text if Telegram no longer shows the question) and its id returned."""
+        empty text if Telegram no longer shows the question), and the reply says so."""
         language = await self.reply_language(user_id)
         await self.store.count("thumbs_up" if helpful else "thumbs_down", language, intent)
         if helpful:
             return None
+        result = NluResult(intent, confidence)
+        if not self.staff:
+            return self._reply("feedback_passed_on", language, language, result, False, THUMBS_DOWN)
         text = clean_text(question or "")
-        question_id = await self.store.add_question(
+        kept = await self.store.keep_question(
             user_id=user_id,
             text=text[:MAX_STORED_CHARS],
             language=language,
@@ -197,16 +276,29 @@ class Assistant:
             intent=intent,
             confidence=confidence,
             reason=THUMBS_DOWN,
+            # A 👎 pressed again on the same answer (or replayed) is the same question.
+            dedupe_key=f"👎 {intent} {comparison_key(text)}",
+            daily_limit=QUESTIONS_PER_DAY,
         )
-        logger.info("Question %d kept for a person (%s)", question_id, THUMBS_DOWN)
-        return question_id
+        logger.info(
+            "Question %s %s for a person (%s)", kept.question_id, kept.outcome.value, THUMBS_DOWN
+        )
+        key = "question_limit" if kept.outcome is Kept.OVER_LIMIT else "feedback_passed_on"
+        return self._reply(key, language, language, result, False, THUMBS_DOWN, kept.question_id)
 
-    def _answer(self, reason: str, language: str) -> str:
-        if reason == UNSUPPORTED_LANGUAGE:
-            return self.catalogue.unsupported_language_answer()
+    async def user_data(self, user_id: str) -> UserData:
+        return await self.store.user_data(user_id)
+
+    async def forget(self, user_id: str) -> int:
+        """Delete everything about the user; what staff were shown is removed from the outbox."""
+        deleted = await self.store.forget_user(user_id)
+        logger.info("A user deleted their data (%d questions)", deleted)
+        return deleted
+
+    def _answer_key(self, reason: str) -> str:
         if reason in (FALLBACK, NLU_UNAVAILABLE):
-            return self.catalogue.render(FALLBACK_INTENT, language)
-        return self.catalogue.render(reason, language)  # the intent, or out_of_scope
+            return FALLBACK_INTENT
+        return reason  # the intent, out_of_scope, or unsupported_language
 
     async def _classify(self, text: str) -> tuple[NluResult, str]:
         """The model's result and the reason for the answer (the intent, or why there is none)."""
@@ -218,6 +310,11 @@ class Assistant:
         if result.intent == FALLBACK_INTENT:
             return result, FALLBACK
         return result, result.intent
+
+
+def question_summary(question: Question) -> str:
+    """A question as /mydata lists it: its text, or the kind of attachment."""
+    return question.text if not question.media_kind else f"({question.media_kind})"
 
 
 def phone_language(ui_language: str | None) -> str:

@@ -17,15 +17,16 @@ from bot.store import Store
 
 def open_nlu(settings: Settings) -> Nlu:
     if settings.rasa_url:
-        return RasaHttpNlu(settings.rasa_url)
+        return RasaHttpNlu(settings.rasa_url, token=settings.rasa_token)
     return InProcessNlu.load(settings.model_path)
 
 
 @asynccontextmanager
 async def running_assistant(
-    settings: Settings, database_path: Path | str | None = None
+    settings: Settings, database_path: Path | str | None = None, *, staff: bool = False
 ) -> AsyncIterator[Assistant]:
-    """The assistant with its NLU client and database open; closed again on exit."""
+    """The assistant with its NLU client and database open; closed again on exit. `staff`: a
+    staff group reads the questions the assistant cannot answer (only the Telegram bot has one)."""
     detector = LanguageDetector()
     # In a thread from now on, while the NLU model loads.
     warming = asyncio.get_running_loop().run_in_executor(None, detector.warm_up)
@@ -34,7 +35,7 @@ async def running_assistant(
     store = await Store.open(database_path or settings.database_path)
     try:
         catalogue = Catalogue(retention_days=settings.retention_days)
-        yield Assistant(nlu, store, catalogue, detector)
+        yield Assistant(nlu, store, catalogue, detector, staff=staff)
     finally:
         await store.close()
         await nlu.close()

@@ -6,7 +6,17 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.assistant import MAX_STORED_CHARS, Assistant, Incoming, clean_text
+from bot.answers import Catalogue
+from bot.assistant import (
+    MAX_MEDIA_BYTES,
+    MAX_STORED_CHARS,
+    QUESTIONS_PER_DAY,
+    Assistant,
+    Incoming,
+    Media,
+    clean_text,
+)
+from bot.language import LanguageDetector
 from bot.nlu import FALLBACK_INTENT, NluResult, Ranked
 from bot.store import Store
 from tests.conftest import ScriptedNlu
@@ -144,7 +154,7 @@ async def test_a_voice_note_is_kept_for_a_person_and_answered_in_the_users_langu
 ) -> None:
     assistant = make_assistant(ScriptedNlu())
     await assistant.handle(Incoming("سلام، کلاس زبان آلمانی کجاست؟", "u10"))
-    reply = await assistant.handle_media("u10", None, "voice", "AwACAgIAAxk")
+    reply = await assistant.handle_media("u10", None, Media("voice", "AwACAgIAAxk", 40_000))
     assert reply.reply_language == "fa" and not reply.answered
     assert reply.text == assistant.catalogue.render("non_text_kept", "fa")
     [voice] = await store.questions()  # the greeting was answered, not kept
@@ -158,8 +168,82 @@ async def test_a_voice_note_is_kept_for_a_person_and_answered_in_the_users_langu
 async def test_a_sticker_gets_an_explanation_and_nothing_is_kept(
     make_assistant: MakeAssistant, store: Store
 ) -> None:
-    reply = await make_assistant(ScriptedNlu()).handle_media("u11", "uk", "sticker", "CAACAgIAAxk")
-    assert reply.reply_language == "uk" and reply.answered
+    reply = await make_assistant(ScriptedNlu()).handle_media(
+        "u11", "uk", Media("sticker", "CAACAgIAAxk")
+    )
+    assert reply.reply_language == "uk" and reply.answered and reply.key == "non_text"
+    assert await store.questions() == []
+
+
+@pytest.mark.parametrize(
+    ("media", "kept"),
+    [
+        (Media("photo", "p", 200_000), True),
+        (Media("document", "d", 300_000, "application/pdf"), True),
+        (Media("document", "d", 300_000, "application/zip"), False),
+        (Media("document", "d", MAX_MEDIA_BYTES + 1, "application/pdf"), False),
+        (Media("video", "v", 1_000_000), False),
+        (Media("audio", "a", 1_000_000), False),
+        (Media("voice", "v", None), True),  # Telegram did not say: a voice note is small
+    ],
+    ids=["photo", "pdf", "zip", "huge-pdf", "video", "audio", "voice-unknown-size"],
+)
+async def test_only_photos_pdfs_and_voice_notes_within_the_limit_reach_staff(
+    make_assistant: MakeAssistant, store: Store, media: Media, kept: bool
+) -> None:
+    reply = await make_assistant(ScriptedNlu()).handle_media("u13", "fr", media)
+    assert (reply.question_id is not None) == kept
+    assert reply.key == ("non_text_kept" if kept else "file_not_passed_on")
+    assert len(await store.questions()) == int(kept)
+
+
+async def test_repeats_count_once_and_a_person_gets_a_bounded_number_a_day(
+    make_assistant: MakeAssistant, store: Store
+) -> None:
+    nlu = ScriptedNlu()
+    nlu.default = result("out_of_scope")
+    assistant = make_assistant(nlu)
+    first = await assistant.handle(Incoming("Wo ist das Jobcenter?", "u14", message_id=1))
+    again = await assistant.handle(Incoming("wo ist das jobcenter", "u14", message_id=2))
+    assert first.question_id == again.question_id is not None
+    for n in range(QUESTIONS_PER_DAY - 1):
+        reply = await assistant.handle(Incoming(f"Frage Nummer {n} zum Wetter", "u14"))
+        assert reply.key == "out_of_scope"
+    over = await assistant.handle(Incoming("Und noch eine ganz andere Frage", "u14"))
+    assert over.key == "question_limit" and over.question_id is None
+    assert "+49 7721 82-2153" in over.text
+    assert len(await store.questions()) == QUESTIONS_PER_DAY
+
+
+async def test_an_edited_question_updates_the_one_kept(
+    make_assistant: MakeAssistant, store: Store
+) -> None:
+    nlu = ScriptedNlu()
+    nlu.default = result("out_of_scope")
+    assistant = make_assistant(nlu)
+    first = await assistant.handle(Incoming("Wo ist das Jobcentr", "u15", message_id=7))
+    edited = await assistant.handle(Incoming("Wo ist das Jobcenter?", "u15", message_id=7))
+    assert first.question_id == edited.question_id
+    assert [q.text for q in await store.questions()] == ["Wo ist das Jobcenter?"]
+
+
+async def test_without_a_staff_group_nothing_is_kept_and_nothing_promises_a_person(
+    store: Store, catalogue: Catalogue, detector: LanguageDetector
+) -> None:
+    nlu = ScriptedNlu({"Wer hilft mir mit dem Brief?": result(FALLBACK_INTENT, 0.3)})
+    assistant = Assistant(nlu, store, catalogue, detector, staff=False)
+    replies = [
+        await assistant.handle(Incoming("Wer hilft mir mit dem Brief?", "u16")),
+        await assistant.handle_media("u16", "de", Media("voice", "v")),
+    ]
+    down = await assistant.feedback("u16", False, "ask_contact", 0.9, "Wo ist das Büro?")
+    assert down is not None
+    replies.append(down)
+    texts = [reply.text for reply in replies]
+    texts += [assistant.text(key, "de") for key in ("help", "privacy", "bot_challenge")]
+    for text in texts:
+        assert "antwortet Ihnen" not in text and "weitergegeben" not in text, text
+    assert all(reply.question_id is None for reply in replies)
     assert await store.questions() == []
 
 
