@@ -46,7 +46,11 @@ def check(settings: Settings, out: TextIO) -> bool:
         healthy = False
     if settings.rasa_url:
         try:
-            httpx.get(settings.rasa_url.rstrip("/") + "/status", timeout=3).raise_for_status()
+            httpx.get(
+                settings.rasa_url.rstrip("/") + "/status",
+                params={"token": settings.rasa_token or ""},
+                timeout=3,
+            ).raise_for_status()
             out.write("rasa: ok\n")
         except httpx.HTTPError as error:
             out.write(f"rasa: unreachable ({error}); the bot answers with the contact details\n")

@@ -31,6 +31,9 @@ LIVE_MODEL_PATH = MODELS_DIR / "live.tar.gz"
 MAX_PARSE_CHARS = 1000
 # Messages that arrive while the model is busy are parsed together, up to this many at once.
 MAX_BATCH = 64
+# A newcomer waits at most this long for the in-process model (as for Rasa's HTTP API), then gets
+# the contact details and the question goes to a person.
+PARSE_TIMEOUT_SECONDS = 3.0
 
 
 class NluUnavailable(Exception):
@@ -130,7 +133,10 @@ class InProcessNlu:
         self._waiting.append((text[:MAX_PARSE_CHARS], future))
         if self._batches is None or self._batches.done():
             self._batches = asyncio.create_task(self._parse_waiting())
-        return NluResult.from_rasa(await future)
+        try:
+            return NluResult.from_rasa(await asyncio.wait_for(future, PARSE_TIMEOUT_SECONDS))
+        except asyncio.TimeoutError as error:
+            raise NluUnavailable(f"no answer within {PARSE_TIMEOUT_SECONDS:.0f} s") from error
 
     async def _parse_waiting(self) -> None:
         """Parse what waits, batch after batch, until nothing does."""
@@ -216,14 +222,22 @@ def _load_agent(model_path: Path) -> Any:
 
 
 class RasaHttpNlu:
-    """A Rasa server's `POST /model/parse`, with a short timeout so newcomers never wait long."""
+    """A Rasa server's `POST /model/parse`, with a short timeout so newcomers never wait long.
+    `token` is the server's `--auth-token` (Rasa reads it from the `token` query parameter)."""
 
     def __init__(
-        self, base_url: str, timeout: float = 3.0, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        base_url: str,
+        timeout: float = PARSE_TIMEOUT_SECONDS,
+        transport: httpx.AsyncBaseTransport | None = None,
+        token: str | None = None,
     ) -> None:
         self._timeout = timeout
         self._client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"), timeout=timeout, transport=transport
+            base_url=base_url.rstrip("/"),
+            timeout=timeout,
+            transport=transport,
+            params={"token": token} if token else None,
         )
 
     async def parse(self, text: str) -> NluResult:

@@ -58,7 +58,7 @@ async def promote(
     replace_atomically(candidate, live)
     out.write(f"Promoted: {candidate} is live as {live}.\n")
     if settings.rasa_url:
-        rasa = RasaHttpNlu(settings.rasa_url)
+        rasa = RasaHttpNlu(settings.rasa_url, token=settings.rasa_token)
         try:
             await rasa.load_model(rasa_model_file)
         finally:

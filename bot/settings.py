@@ -27,6 +27,7 @@ class SettingsError(ValueError):
 class Settings:
     database_path: Path = Path("var/bot.sqlite3")
     rasa_url: str | None = None  # Rasa's HTTP API; None: load the model in-process
+    rasa_token: str | None = None  # Rasa's --auth-token, required with rasa_url
     model_path: Path = LIVE_MODEL_PATH  # the model the bot answers with
     log_level: str = "INFO"
     retention_days: int = 90
@@ -37,7 +38,8 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8080
     rate_limit: bool = True  # Telegram's flood limits (off only against a local emulator)
-    staff_chat_id: int | None = None  # the office's Telegram group; None: questions only stored
+    staff_chat_id: int | None = None  # the office's Telegram group
+    no_staff_group: bool = False  # STAFF_CHAT_ID=off: the operator runs the bot without a group
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -58,6 +60,17 @@ class Settings:
             raise SettingsError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
         if webhook_secret is not None and not SECRET_PATTERN.match(webhook_secret):
             raise SettingsError("WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ or -")
+        rasa_url = _url(get("RASA_URL"), "RASA_URL", example="http://rasa:5005")
+        rasa_token = get("RASA_TOKEN")
+        if rasa_url and not rasa_token:
+            raise SettingsError(
+                "RASA_TOKEN is required with RASA_URL: the same secret as Rasa's --auth-token "
+                "(16-256 characters A-Z a-z 0-9 _ -), so that only the bot can use Rasa's API"
+            )
+        if rasa_token is not None and not SECRET_PATTERN.match(rasa_token):
+            raise SettingsError("RASA_TOKEN must be 16-256 characters of A-Z, a-z, 0-9, _ or -")
+        staff = get("STAFF_CHAT_ID")
+        no_staff_group = staff is not None and staff.lower() == "off"
         log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(
@@ -65,7 +78,8 @@ class Settings:
             )
         return cls(
             database_path=Path(get("DATABASE_PATH") or cls.database_path),
-            rasa_url=_url(get("RASA_URL"), "RASA_URL", example="http://rasa:5005"),
+            rasa_url=rasa_url,
+            rasa_token=rasa_token,
             model_path=Path(get("MODEL_PATH") or cls.model_path),
             log_level=log_level,
             retention_days=_positive_int(get("RETENTION_DAYS"), "RETENTION_DAYS", 90),
@@ -80,7 +94,8 @@ class Settings:
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_port=_positive_int(get("WEBHOOK_PORT"), "WEBHOOK_PORT", cls.webhook_port),
             rate_limit=_on_off(get("TELEGRAM_RATE_LIMIT"), "TELEGRAM_RATE_LIMIT", True),
-            staff_chat_id=_group_id(get("STAFF_CHAT_ID"), "STAFF_CHAT_ID"),
+            staff_chat_id=None if no_staff_group else _group_id(staff, "STAFF_CHAT_ID"),
+            no_staff_group=no_staff_group,
         )
 
 
@@ -107,7 +122,8 @@ def _group_id(value: str | None, name: str) -> int | None:
     if not re.fullmatch(r"-\d+", value):
         raise SettingsError(
             f"{name} must be the id of a Telegram group, a negative number like "
-            f"-1001234567890, got {value!r} (see docs/staff-guide.md: finding the group's id)"
+            f"-1001234567890, or off; got {value!r} (see docs/staff-guide.md: finding the "
+            "group's id)"
         )
     return int(value)
 

@@ -181,4 +181,6 @@ CALLBACK_DATA: list[str] = [
     "forget:maybe", "forget:", "menu:x", "fb:down", "fb:down:ask_contact:101",
     "fb:up:greet:50", "fb:down:ask_contact:-1", "fb:sideways:ask_contact:50",
     "label:1:spam", "inbox:abc", "inbox:1", "a" * 64, "'; DROP TABLE users; --",
+    # Digits that str.isdigit() accepts and int() does not read (once an error per press).
+    "fb:up:ask_contact:²", "fb:down:ask_contact:١٢", "label:²:spam", "media:²", "inbox:٣",
 ]  # fmt: skip

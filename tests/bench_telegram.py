@@ -32,6 +32,7 @@ async def measure(
             "DATABASE_PATH": str(Path(directory) / "bench.sqlite3"),
             "TELEGRAM_RATE_LIMIT": "off",  # Telegram's flood limits would measure themselves
             "LOG_LEVEL": "WARNING",
+            "STAFF_CHAT_ID": "off",  # no staff group: the transport and the model are measured
         }
         try:
             async with bot_process(emulator, env, command=command) as process:

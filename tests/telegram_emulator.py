@@ -7,7 +7,10 @@ the bot sent. It implements the part of the Bot API this bot uses, with real lon
 callback queries. Unknown methods answer 404 like Telegram, so a new API call fails loudly; so
 do calls Telegram would refuse (a reply to a missing message, a send to a user who blocked the bot)
 with Telegram's status code and description, so the bot's error handling is tested too. Groups
-are supergroups (negative ids) whose members the test sets, for features reserved to staff.
+are supergroups (negative ids) whose members the test sets, for features reserved to staff; as in
+Telegram, a supergroup numbers its messages on its own (1, 2, 3…), a text longer than 4,096
+UTF-16 units is refused, and a message older than 48 hours cannot be deleted. The bot is an
+administrator with the right to delete messages unless a test says otherwise.
 
 Why our own and not the npm package telegram-test-api: that one needs eleven patches to work with
 python-telegram-bot 22 (see docs/architecture.md); this file is shorter than the patches.
@@ -34,6 +37,7 @@ from aiohttp import web
 
 from bot.answers import Catalogue
 from bot.nlu import TRAINED_MODEL_PATH
+from bot.telegram.limits import MAX_MESSAGE_LENGTH, telegram_length
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
@@ -43,7 +47,13 @@ T = TypeVar("T")
 _catalogue = Catalogue()
 # The answer to /privacy in every language: no other message gets it (unlike /help, which also
 # answers unknown commands), so it marks the end of what came before.
-PRIVACY_TEXTS = {_catalogue.render("privacy", code) for code in _catalogue.codes}
+PRIVACY_TEXTS = {
+    _catalogue.render(key, code)
+    for code in _catalogue.codes
+    for key in ("privacy", "privacy_no_staff")
+}
+# Telegram lets a bot delete a message only this long after it was sent.
+DELETE_WITHIN_SECONDS = 48 * 3600
 # Parameters that python-telegram-bot sends JSON-encoded inside form fields.
 JSON_FIELDS = {
     "reply_markup",
@@ -77,6 +87,15 @@ BOT_USER: JSON = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,
 }
+
+
+# What python-telegram-bot requires of an administrator (ChatMemberAdministrator).
+ADMIN_RIGHTS: JSON = {
+    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+    "can_delete_messages": True, "can_manage_video_chats": False, "can_restrict_members": False,
+    "can_promote_members": False, "can_change_info": False, "can_invite_users": False,
+    "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False,
+}  # fmt: skip
 
 
 @dataclass
@@ -125,6 +144,8 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     drop: bool = False
+    delivered: bool = False  # with drop: the call took effect, only its answer is lost
+    chat_id: int | None = None  # only calls for this chat (None: any call of the method)
 
 
 @dataclass
@@ -142,11 +163,15 @@ class Emulator:
     members: dict[int, set[int]] = field(default_factory=dict)  # chat id -> user ids
     faults: dict[str, list[Fault]] = field(default_factory=dict)  # method -> the next calls' faults
     blocked: set[int] = field(default_factory=set)  # chats of users who blocked the bot
+    migrated: dict[int, int] = field(default_factory=dict)  # old group id -> new supergroup id
     deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat id, message id)
+    may_delete: bool = True  # the bot is an administrator who may delete messages in groups
     _runner: web.AppRunner | None = None
     _closing: bool = False
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Supergroups count their messages on their own; private chats share one counter.
+    _group_ids: dict[int, itertools.count[int]] = field(default_factory=dict)
     _messages: dict[tuple[int, int], JSON] = field(default_factory=dict)  # by users and the bot
     _chats: dict[int, JSON] = field(default_factory=dict)  # as users wrote in them
     _users: dict[int, JSON] = field(default_factory=dict)
@@ -157,6 +182,8 @@ class Emulator:
         return f"http://{self.host}:{self.port}/bot"
 
     async def start(self) -> None:
+        """Serve (again, after `stop`: what happened before is kept, as Telegram keeps it)."""
+        self._closing = False
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
@@ -191,7 +218,7 @@ class Emulator:
         dict[str, object] into **content, and mypy checks its values against them too."""
         chat = chat or user.private_chat()
         message: JSON = {
-            "message_id": next(self._ids),
+            "message_id": self._next_message_id(chat["id"]),
             "date": int(time.time()),
             "chat": chat,
             "from": user.as_json(),
@@ -222,6 +249,36 @@ class Emulator:
                 }
             }
         )
+
+    async def migrate(self, group: Group, to: Group) -> None:
+        """Telegram turns `group` into the supergroup `to`, with a new id and its own message
+        numbering (1, 2, 3…): the two service messages of a migration, as Telegram sends them."""
+        self.add_group(to)
+        self.members[to.id] = set(self.members.get(group.id, set()))
+        self.migrated[group.id] = to.id
+        for chat, field_name, value in ((group, "migrate_to_chat_id", to.id),
+                                        (to, "migrate_from_chat_id", group.id)):  # fmt: skip
+            message = {
+                "message_id": self._next_message_id(chat.id),
+                "date": int(time.time()),
+                "chat": chat.as_chat(),
+                "from": {"id": 777000, "is_bot": False, "first_name": "Telegram"},
+                field_name: value,
+            }
+            await self._add_update({"message": message})
+
+    def age(self, chat_id: int, message_id: int, seconds: float) -> None:
+        """The message was sent `seconds` earlier than it was (for Telegram's 48 hours)."""
+        self._messages[(chat_id, message_id)]["date"] -= int(seconds)
+
+    def last_message_id(self, chat_id: int) -> int:
+        """The number of the latest message in the chat, whoever sent it."""
+        return max((m for c, m in self._messages if c == chat_id), default=0)
+
+    def _next_message_id(self, chat_id: int) -> int:
+        if chat_id < 0:
+            return next(self._group_ids.setdefault(chat_id, itertools.count(1)))
+        return next(self._ids)
 
     async def add_update(self, update: JSON) -> None:
         """Any update as Telegram would deliver it (edited messages, member changes…)."""
@@ -264,7 +321,11 @@ class Emulator:
         async with self._changed:
             self.calls.append((method, params))
             self._changed.notify_all()
-        fault = self._next_fault(method)
+        fault = self._next_fault(method, params)
+        if fault is not None and fault.delivered:
+            handler = self._handler(method)
+            assert handler is not None
+            await handler(params)
         if fault is not None:
             await asyncio.sleep(fault.delay)
             if fault.drop and request.transport is not None:
@@ -279,6 +340,14 @@ class Emulator:
         sending = method.startswith("send") or method == "copyMessage"
         if sending and str(params.get("chat_id")) in map(str, self.blocked):
             return _error(403, "Forbidden: bot was blocked by the user")
+        moved_to = self.migrated.get(_int(params, "chat_id"))
+        if moved_to is not None:
+            body = {
+                "ok": False, "error_code": 400,
+                "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                "parameters": {"migrate_to_chat_id": moved_to},
+            }  # fmt: skip
+            return web.json_response(body, status=400)
         try:
             result = await handler(params)
         except ApiError as error:
@@ -289,9 +358,12 @@ class Emulator:
         """The next calls of `method` (one per fault, in order) go wrong as described."""
         self.faults.setdefault(method, []).extend(faults)
 
-    def _next_fault(self, method: str) -> Fault | None:
-        queued = self.faults.get(method)
-        return queued.pop(0) if queued else None
+    def _next_fault(self, method: str, params: JSON) -> Fault | None:
+        queued = self.faults.get(method, [])
+        for index, fault in enumerate(queued):
+            if fault.chat_id is None or fault.chat_id == _int(params, "chat_id"):
+                return queued.pop(index)
+        return None
 
     def _handler(self, method: str) -> Callable[[JSON], Awaitable[Any]] | None:
         """`_api_<method>`; sendVoice, sendPhoto… share one."""
@@ -322,7 +394,12 @@ class Emulator:
             return pending()
 
     async def _api_sendMessage(self, params: JSON) -> JSON:
-        return await self._send(params, {"text": str(params["text"])})
+        text = str(params["text"])
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if telegram_length(text) > MAX_MESSAGE_LENGTH:
+            raise ApiError(400, "Bad Request: message is too long")
+        return await self._send(params, {"text": text})
 
     async def _send_media(self, kind: str, params: JSON) -> JSON:
         """sendVoice, sendPhoto…, with the file given by file_id (uploads are not emulated)."""
@@ -352,7 +429,7 @@ class Emulator:
         """A new bot message with `content` in params["chat_id"], with its markup and reply."""
         chat_id = int(params["chat_id"])
         message: JSON = {
-            "message_id": next(self._ids),
+            "message_id": self._next_message_id(chat_id),
             "date": int(time.time()),
             "chat": self._chat(chat_id),
             "from": BOT_USER,
@@ -412,6 +489,15 @@ class Emulator:
         if stored["from"]["id"] != BOT_USER["id"]:
             raise ApiError(400, "Bad Request: message can't be edited")
         message = dict(stored)
+        text = params.get(part or "", "")
+        if isinstance(text, str) and telegram_length(text) > MAX_MESSAGE_LENGTH:
+            raise ApiError(400, "Bad Request: message is too long")
+        if (
+            part == "text"
+            and text == stored.get("text")
+            and params.get("reply_markup") == stored.get("reply_markup")
+        ):
+            raise ApiError(400, "Bad Request: message is not modified")
         if part is not None:
             if (part == "text") != ("text" in message):
                 raise ApiError(400, f"Bad Request: there is no {part} in the message to edit")
@@ -429,8 +515,14 @@ class Emulator:
     async def _api_deleteMessage(self, params: JSON) -> bool:
         key = (_int(params, "chat_id"), _int(params, "message_id"))
         async with self._changed:
-            if self._messages.pop(key, None) is None:
+            message = self._messages.get(key)
+            if message is None:
                 raise ApiError(400, "Bad Request: message to delete not found")
+            own = message["from"]["id"] == BOT_USER["id"]
+            too_old = time.time() - message["date"] > DELETE_WITHIN_SECONDS
+            if too_old or (key[0] < 0 and not own and not self.may_delete):
+                raise ApiError(400, "Bad Request: message can't be deleted")
+            del self._messages[key]
             self.deleted.append(key)
             self._changed.notify_all()
         return True
@@ -439,6 +531,10 @@ class Emulator:
         chat_id, user_id = _int(params, "chat_id"), _int(params, "user_id")
         if chat_id not in self.members and chat_id not in self._chats:
             raise ApiError(400, "Bad Request: chat not found")
+        if user_id == BOT_USER["id"]:
+            if not self.may_delete:
+                return {"status": "member", "user": BOT_USER}
+            return {"status": "administrator", "user": BOT_USER, **ADMIN_RIGHTS}
         user = self._users.get(user_id, {"id": user_id, "is_bot": False, "first_name": "User"})
         status = "member" if user_id in self.members.get(chat_id, set()) else "left"
         return {"status": status, "user": user}
@@ -591,7 +687,7 @@ async def serving_a_bot(
     both stopped, and the bot must have stayed up and logged no traceback."""
     await emulator.start()
     try:
-        with log_path.open("w") as log:
+        with log_path.open("a") as log:  # a restarted bot's log follows the first one's
             async with bot_process(emulator, env, log) as process:
                 yield emulator
                 assert process.poll() is None, "the bot process died"

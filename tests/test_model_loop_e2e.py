@@ -18,8 +18,8 @@ from bot.answers import Catalogue
 from bot.nlu import TRAINED_MODEL_PATH
 from bot.nlu_data import RASA_PROJECT_DIR
 from bot.store import Store
+from tests.helpers import ANNA, GROUP, NOT_ANSWERED, UNANSWERABLE, post_of, question_id_of
 from tests.telegram_emulator import ROOT, TEST_TOKEN, Emulator, User, bot_process
-from tests.test_staff_e2e import ANNA, GROUP, NOT_ANSWERED, UNANSWERABLE, post_of, question_id_of
 
 pytestmark = pytest.mark.model
 CATALOGUE = Catalogue()

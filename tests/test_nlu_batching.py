@@ -118,3 +118,15 @@ async def test_a_caller_that_gives_up_does_not_hold_up_the_others(runner: GraphR
     assert (await patient).intent == "about patient"
     with pytest.raises(asyncio.CancelledError):
         await impatient
+
+
+async def test_a_model_that_hangs_answers_unavailable_within_the_timeout(
+    runner: GraphRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.nlu.PARSE_TIMEOUT_SECONDS", 0.1)
+    nlu = InProcessNlu(Agent(runner))
+    runner.release.clear()  # the model thread is stuck
+    with pytest.raises(NluUnavailable, match="no answer within"):
+        await nlu.parse("stuck")
+    runner.release.set()  # it comes back: the next message is answered again
+    assert (await nlu.parse("again")).intent == "about again"

@@ -91,3 +91,18 @@ async def test_a_promoted_model_is_loaded_with_put_model() -> None:
     assert (requests[0].method, str(requests[0].url)) == ("PUT", "http://rasa:5005/model")
     assert json.loads(requests[0].content) == {"model_file": "models/live.tar.gz"}
     assert await nlu.reload_if_changed() is False  # the server is switched, not the client
+
+
+async def test_the_shared_token_goes_with_every_request() -> None:
+    """Rasa's --auth-token: the server reads it from the `token` query parameter."""
+    seen: list[str | None] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.params.get("token"))
+        return httpx.Response(200, json=PARSED)
+
+    nlu = RasaHttpNlu("http://rasa:5005", transport=httpx.MockTransport(handle), token="s3cr3t")
+    await nlu.parse("Deutschkurs?")
+    await nlu.load_model("models/live.tar.gz")
+    await nlu.close()
+    assert seen == ["s3cr3t", "s3cr3t"]

@@ -23,16 +23,25 @@ def test_values_are_read_and_trimmed() -> None:
         {
             "DATABASE_PATH": " /data/bot.sqlite3 ",
             "RASA_URL": "http://rasa:5005",
+            "RASA_TOKEN": " a-long-shared-secret-0123 ",
             "LOG_LEVEL": "debug",
         }
     )
     assert settings.database_path == Path("/data/bot.sqlite3")
     assert settings.rasa_url == "http://rasa:5005"
+    assert settings.rasa_token == "a-long-shared-secret-0123"
     assert settings.log_level == "DEBUG"
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("RASA_URL", "rasa:5005"), ("RASA_URL", "ftp://x"), ("LOG_LEVEL", "LOUD")]
+    ("name", "value"),
+    [
+        ("RASA_URL", "rasa:5005"),
+        ("RASA_URL", "ftp://x"),
+        ("LOG_LEVEL", "LOUD"),
+        ("STAFF_CHAT_ID", "12345"),  # a person, not a group
+        ("RASA_TOKEN", "short"),
+    ],
 )
 def test_malformed_values_are_refused_with_the_variable_named(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
@@ -78,3 +87,15 @@ def test_telegram_settings_are_read() -> None:
 def test_malformed_telegram_settings_are_refused(env: dict[str, str], name: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env(env)
+
+
+def test_rasa_over_http_needs_its_token() -> None:
+    with pytest.raises(SettingsError, match="RASA_TOKEN is required"):
+        Settings.from_env({"RASA_URL": "http://rasa:5005"})
+
+
+def test_a_staff_group_or_an_explicit_off() -> None:
+    assert Settings.from_env({"STAFF_CHAT_ID": "-1001234567890"}).staff_chat_id == -1001234567890
+    off = Settings.from_env({"STAFF_CHAT_ID": "off"})
+    assert (off.staff_chat_id, off.no_staff_group) == (None, True)
+    assert not Settings.from_env({}).no_staff_group

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.nlu_data import domain_intents
 from bot.store import Counts, Question
+from bot.telegram.limits import MAX_MESSAGE_LENGTH, telegram_length
 from bot.telegram.staff_texts import StaffTexts, local_time
 
 
@@ -41,10 +42,8 @@ def test_office_time_follows_daylight_saving() -> None:
 
 def test_the_inbox_pages_and_links_to_posts() -> None:
     texts = StaffTexts()
-    assert "Keine offenen Fragen" in texts.inbox([], 0, 0, None)
-    page = texts.inbox(
-        [question(staff_message_id=77, label="spam")], 6, 1, "https://t.me/c/123/{message_id}"
-    )
+    assert "Keine offenen Fragen" in texts.inbox([], 0, 0, None, {})
+    page = texts.inbox([question(label="spam")], 6, 1, "https://t.me/c/123/{message_id}", {12: 77})
     assert "Seite 2 von 2" in page and "https://t.me/c/123/77" in page and "Spam" in page
 
 
@@ -70,4 +69,20 @@ def test_every_text_with_a_question_number_shows_it() -> None:
     assert len(only_the_number) >= 5
     for key in only_the_number:
         assert "#12" in texts.render(key, id=12)
-    assert texts.render("delivered", id=12) == "✅ Zugestellt (Frage #12)."
+    assert texts.render("delivered_media", id=12, kind="Foto", name="Anna") == (
+        "✅ Zugestellt (Frage #12): Foto von Anna."
+    )
+
+
+def test_a_post_fits_in_one_message_as_telegram_counts_it() -> None:
+    """Telegram counts UTF-16 units: 2,500 emoji are 5,000, over its limit of 4,096."""
+    post = StaffTexts().post(question(text="🙏" * 2500))
+    assert telegram_length(post) <= MAX_MESSAGE_LENGTH and "…" in post
+    assert "Frage #12" in post and "Auf diese Nachricht antworten" in post
+
+
+def test_a_confirmation_keeps_the_answer_within_the_limit() -> None:
+    texts = StaffTexts()
+    assert texts.delivered(12, "Anna", "Rufen Sie an.", "text").endswith("Rufen Sie an.")
+    assert telegram_length(texts.delivered(12, "Anna", "😀" * 4000, "text")) <= 4096
+    assert "Sprachnachricht von Anna" in texts.delivered(12, "Anna", None, "voice")

@@ -10,6 +10,7 @@ import pytest
 
 from bot.answers import Catalogue
 from bot.store import Store
+from tests.helpers import ANNA, GROUP, staff_env
 from tests.telegram_emulator import TEST_TOKEN, Emulator, User, serving_a_bot
 
 pytestmark = pytest.mark.model
@@ -28,9 +29,10 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 async def emulator(database: Path) -> AsyncIterator[Emulator]:
-    env = {"DATABASE_PATH": str(database), "LOG_LEVEL": "INFO"}
+    emulator = Emulator(TEST_TOKEN)
+    emulator.add_group(GROUP, ANNA)
     # The process keeps running whatever it was sent: no traceback may reach its log.
-    async with serving_a_bot(Emulator(TEST_TOKEN), env, database.parent / "bot.log") as server:
+    async with serving_a_bot(emulator, staff_env(database), database.parent / "bot.log") as server:
         yield server
 
 
@@ -196,9 +198,7 @@ async def test_forget_deletes_everything_after_confirmation(
     assert (await last_reply(emulator, user, 3))["text"] == CATALOGUE.render("forgotten", "fr")
     store = await Store.open(database)
     try:
-        assert await store.user_data(str(user.id)) == {
-            "language": None, "language_chosen": None, "questions": []
-        }  # fmt: skip
+        assert (await store.user_data(str(user.id))).empty
     finally:
         await store.close()
 

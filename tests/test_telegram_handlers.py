@@ -15,6 +15,7 @@ from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.assistant import Assistant
+from bot.flood import FLOOD_LIMIT
 from bot.nlu import NluResult
 from bot.settings import Settings
 from bot.telegram.app import build_application
@@ -79,7 +80,8 @@ async def bot(
     nlu = ScriptedNlu()
     assistant: Assistant = make_assistant(nlu)
     request = RecordingRequest()
-    application = build_application(Settings(telegram_bot_token=TEST_TOKEN), assistant, request)
+    settings = Settings(telegram_bot_token=TEST_TOKEN, no_staff_group=True)
+    application = build_application(settings, assistant, request)
     await application.initialize()
     yield application, request, nlu, assistant
     await application.shutdown()
@@ -131,13 +133,56 @@ async def test_a_failing_handler_is_answered_politely_and_the_bot_goes_on(bot: A
     assert request.sent()[-1] == assistant.catalogue.render("privacy", "fr")
 
 
-async def test_a_document_is_kept_for_staff_with_its_file_id(bot: Any) -> None:
+async def test_a_pdf_is_kept_for_staff_with_its_file_id(bot: Any) -> None:
     application, request, _, assistant = bot
-    document = {"file_id": "BQACAgIAAxk", "file_unique_id": "d1", "file_name": "Bescheid.pdf"}
+    document = {
+        "file_id": "BQACAgIAAxk", "file_unique_id": "d1", "file_name": "Bescheid.pdf",
+        "mime_type": "application/pdf", "file_size": 120_000,
+    }  # fmt: skip
     await deliver(application, message(User(4, "uk"), document=document))
     assert request.sent() == [assistant.catalogue.render("non_text_kept", "uk")]
     [question] = await assistant.store.questions()
     assert (question.media_kind, question.media_file_id) == ("document", "BQACAgIAAxk")
+
+
+async def test_other_files_are_not_passed_on(bot: Any) -> None:
+    application, request, _, assistant = bot
+    archive = {"file_id": "BQAC", "file_unique_id": "d2", "file_name": "a.zip",
+               "mime_type": "application/zip", "file_size": 1000}  # fmt: skip
+    await deliver(application, message(User(6, "uk"), document=archive))
+    assert request.sent() == [assistant.catalogue.render("file_not_passed_on", "uk")]
+    assert await assistant.store.questions() == []
+
+
+async def test_every_message_goes_without_a_link_preview(bot: Any) -> None:
+    application, request, nlu, _ = bot
+    nlu.results["https://example.org"] = NluResult("out_of_scope", 0.9)
+    await deliver(application, message(User(7, "en"), text="https://example.org"))
+    [params] = [params for method, params in request.calls if method == "sendMessage"]
+    assert params["link_preview_options"] == {"is_disabled": True}
+
+
+async def test_edits_and_button_presses_pass_the_flood_guard_too(bot: Any) -> None:
+    application, request, nlu, assistant = bot
+    nlu.default = NluResult("out_of_scope", 0.9)
+    user = User(8, "de")
+    first = message(user, text="Wo ist das Jobcenter?")
+    await deliver(application, first)
+    for n in range(12):  # the same message edited again and again
+        edited = {**first["message"], "text": f"Wo ist das Jobcenter {n}?",
+                  "edit_date": int(time.time())}  # fmt: skip
+        await deliver(application, {"edited_message": edited})
+    sent = request.sent()
+    assert sent.count(assistant.catalogue.render("slow_down", "de")) == 1
+    assert len(sent) == 1 + FLOOD_LIMIT  # the message and 7 edits answered, one warning
+    presses = len(request.calls)
+    bot_message = {**first["message"], "from": BOT_USER}
+    for _ in range(5):
+        await deliver(application, {"callback_query": {
+            "id": "c", "from": user.as_json(), "chat_instance": "i", "message": bot_message,
+            "data": "topic:contact"}})  # fmt: skip
+    answered = [c for c in request.calls[presses:] if c[0] == "sendMessage"]
+    assert answered == []  # still over the limit: no answer to a button either
 
 
 async def test_group_messages_are_not_answered(bot: Any) -> None:

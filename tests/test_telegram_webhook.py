@@ -29,6 +29,7 @@ async def test_updates_with_the_secret_are_answered_and_others_refused(tmp_path:
     port = free_port()
     env = {
         "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+        "STAFF_CHAT_ID": "off",
         "WEBHOOK_URL": "https://bot.example.org/telegram",
         "WEBHOOK_SECRET": SECRET,
         "WEBHOOK_LISTEN": "127.0.0.1",

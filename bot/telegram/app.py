@@ -11,14 +11,16 @@ from contextlib import AsyncExitStack
 from functools import partial
 from urllib.parse import urlparse
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -30,15 +32,16 @@ from bot.runtime import running_assistant
 from bot.settings import Settings, SettingsError
 from bot.telegram import newcomer, staff
 from bot.telegram.common import Context, user_of
+from bot.telegram.desk import StaffDesk
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.retrying import RetryingRateLimiter
+from bot.telegram.staff_texts import StaffTexts
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("start", "language", "contact", "help", "privacy", "forget")
-PURGE_EVERY_SECONDS = 6 * 3600
-# Questions that did not reach the staff group (Telegram down, a restart) are posted again.
-REPOST_EVERY_SECONDS = 60
+COMMANDS = ("start", "language", "contact", "help", "privacy", "mydata", "forget")
+# Expired questions, users, media and inbox pages are looked for this often (and at start).
+HOUSEKEEPING_EVERY_SECONDS = 3600
 # How often the bot looks for a newly promoted model file (in-process model only).
 MODEL_CHECK_SECONDS = 5
 # Chats handled at the same time (each chat's own messages stay in order).
@@ -52,9 +55,18 @@ def build_application(
     `request` replaces the HTTP client (tests record the Bot API calls offline)."""
     if not settings.telegram_bot_token:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set: ask @BotFather for a token")
+    if settings.staff_chat_id is None and not settings.no_staff_group:
+        raise SettingsError(
+            "STAFF_CHAT_ID is not set: the bot promises newcomers that a person answers what it "
+            "cannot, and that person reads the office's Telegram group (docs/staff-guide.md says "
+            "how to find its id). To run without a group, set STAFF_CHAT_ID=off: then no text "
+            "promises an answer from a person, and no question is stored."
+        )
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
+        # No link previews anywhere: a text with a URL must not show a stranger's page.
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
@@ -78,7 +90,9 @@ def add_handlers(application: Application, staff_chat_id: int | None = None) -> 
     """Newcomers talk to the bot in private chats, the office's team in its group; the order
     below is the order of matching."""
     if staff_chat_id is not None:
+        # One filter object: when Telegram moves the group, the desk changes its id in place.
         in_staff_group = filters.Chat(staff_chat_id)
+        application.bot_data["staff_filter"] = in_staff_group
         for name, callback in (
             ("inbox", staff.inbox_command),
             ("stats", staff.stats_command),
@@ -92,20 +106,24 @@ def add_handlers(application: Application, staff_chat_id: int | None = None) -> 
                 staff.reply,
             )
         )
-        application.add_handler(CallbackQueryHandler(staff.button, pattern=r"^(label|inbox):"))
+        application.add_handler(
+            CallbackQueryHandler(staff.button, pattern=r"^(label|inbox|media):")
+        )
+        # A group that becomes a supergroup gets a new id: the bot follows it.
+        application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, staff.migrated))
     application.add_handler(CallbackQueryHandler(newcomer.feedback, pattern=r"^fb:"))
     private = filters.ChatType.PRIVATE
-    # First, in a group of its own: a newcomer writing too fast is slowed down.
+    # First, in a group of its own: every update from a private chat (messages, edits, button
+    # presses) passes the flood guard; a newcomer sending too much is slowed down.
     application.bot_data.setdefault("flood_guard", FloodGuard())
-    application.add_handler(
-        MessageHandler(private & filters.UpdateType.MESSAGE, newcomer.flood_gate), group=-1
-    )
+    application.add_handler(TypeHandler(Update, newcomer.flood_gate), group=-1)
     for name, callback in (
         ("start", newcomer.start),
         ("language", newcomer.language_command),
         ("contact", newcomer.contact_command),
         ("help", newcomer.help_command),
         ("privacy", newcomer.privacy_command),
+        ("mydata", newcomer.mydata_command),
         ("forget", newcomer.forget_command),
     ):
         application.add_handler(CommandHandler(name, callback, filters=private))
@@ -142,9 +160,7 @@ async def on_error(update: object, context: Context) -> None:
     except sqlite3.Error:  # the database may be what failed: the phone's language, then German
         language = phone_language(ui_language)
     with contextlib.suppress(TelegramError):  # the error may be that Telegram cannot be reached
-        await context.bot.send_message(
-            update.effective_chat.id, assistant.catalogue.render("error", language)
-        )
+        await context.bot.send_message(update.effective_chat.id, assistant.text("error", language))
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
@@ -152,23 +168,38 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     if "assistant" not in application.bot_data:
         stack = AsyncExitStack()
         application.bot_data["assistant"] = await stack.enter_async_context(
-            running_assistant(settings)
+            running_assistant(settings, staff=settings.staff_chat_id is not None)
         )
         application.bot_data["exit_stack"] = stack
     assistant: Assistant = application.bot_data["assistant"]
+    missing = assistant.catalogue.missing_privacy_facts()
+    if missing:
+        logger.warning(
+            "data/privacy.yml: %s not filled in yet; /privacy tells people to ask the office. "
+            "The city's data-protection officer fills these in before launch.",
+            ", ".join(missing),
+        )
     await register_commands(application, assistant)
-    desk = staff.open_desk(application.bot, settings.staff_chat_id, assistant)
-    application.bot_data["staff"] = desk
     tasks = [
-        _every(PURGE_EVERY_SECONDS, _purge_old_questions(assistant, desk, settings.retention_days)),
         # A promoted model goes live without a restart (promote replaces the file).
         _every(MODEL_CHECK_SECONDS, assistant.nlu.reload_if_changed),
         # Proof of life for `python -m bot health`: the event loop still runs its jobs.
         _every(HEARTBEAT_EVERY_SECONDS, partial(asyncio.to_thread, beat, settings)),
     ]
-    if desk is not None:
-        await desk.register_commands()
-        tasks.append(_every(REPOST_EVERY_SECONDS, desk.post_pending))
+    desk = None
+    if settings.staff_chat_id is not None:
+        desk = StaffDesk(
+            application.bot,
+            settings.staff_chat_id,
+            assistant.store,
+            StaffTexts(),
+            application.bot_data.get("staff_filter"),
+        )
+        application.bot_data["staff"] = desk
+        await desk.start()
+        tasks.append(desk.run())
+    housekeeping_job = partial(housekeeping, assistant, desk, settings.retention_days)
+    tasks.append(_every(HOUSEKEEPING_EVERY_SECONDS, housekeeping_job))
     application.bot_data["tasks"] = [asyncio.create_task(task) for task in tasks]
     logger.info("Bot ready")
 
@@ -197,20 +228,16 @@ async def register_commands(application: Application, assistant: Assistant) -> N
         await application.bot.set_my_commands(commands(code), language_code=code)
 
 
-def _purge_old_questions(
-    assistant: Assistant, desk: staff.StaffDesk | None, days: int
-) -> Callable[[], Awaitable[None]]:
-    """Privacy: question texts older than RETENTION_DAYS are deleted, and their staff posts
-    emptied."""
-
-    async def purge() -> None:
-        deleted = await assistant.store.delete_questions_older_than(days)
-        if deleted.count:
-            logger.info("Deleted %d questions older than %d days", deleted.count, days)
-        if desk is not None:
-            await desk.redact(deleted.posts)
-
-    return purge
+async def housekeeping(assistant: Assistant, desk: StaffDesk | None, days: int) -> None:
+    """Privacy: questions older than RETENTION_DAYS and users who have not written for as long
+    are deleted; what the staff group shows of them, and media and inbox pages older than a day,
+    leave the group."""
+    questions, users = await assistant.store.delete_expired(days)
+    if questions or users:
+        logger.info("Deleted %d questions and %d users after %d days", questions, users, days)
+    if desk is not None:
+        await desk.expire()
+        desk.wake()
 
 
 async def _every(seconds: float, job: Callable[[], Awaitable[object]]) -> None:

@@ -3,6 +3,7 @@ not match exactly (a forged or stale button) is ignored."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ TOPICS = {
 }
 FORGET_CHOICES = ("yes", "no")
 FEEDBACK_CHOICES = {"up": True, "down": False}
+# A percentage: one to three ASCII digits ("²" and "١" are digits to str.isdigit, not to int()).
+_PERCENT = re.compile(r"[0-9]{1,3}")
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def parse_feedback(data: str | None, intents: Collection[str]) -> Feedback | Non
         or parts[0] != "fb"
         or parts[1] not in FEEDBACK_CHOICES
         or parts[2] not in intents
-        or not parts[3].isdigit()
+        or not _PERCENT.fullmatch(parts[3])
         or int(parts[3]) > 100
     ):
         return None

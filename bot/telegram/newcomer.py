@@ -1,37 +1,47 @@
 """What newcomers see: commands, buttons, text and everything else a phone can send.
 
 Every text is sent without a parse mode, so nothing a user writes (and nothing in our texts) can
-break markup; Telegram still makes phone numbers and e-mail addresses tappable.
+break markup; Telegram still makes phone numbers and e-mail addresses tappable. Link previews are
+off for every message (app.py), so no text shows a stranger's page.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import cast
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot.answers import Catalogue
-from bot.assistant import RATED_INTENTS, Assistant, Incoming
+from bot.assistant import RATED_INTENTS, Assistant, Incoming, Media, question_summary
 from bot.flood import FLOOD_LIMIT, FLOOD_SECONDS, FloodGuard, Verdict
-from bot.telegram import keyboards, staff
+from bot.store import UserData
+from bot.telegram import keyboards
 from bot.telegram.common import Context, assistant_of, user_of
 from bot.telegram.keyboards import TOPICS, parse_callback
+from bot.telegram.limits import split_for_telegram
+from bot.telegram.staff import wake_desk
 
 logger = logging.getLogger(__name__)
 
 # Replies after which the topic buttons help the user go on.
 TOPIC_BUTTONS_AFTER = {
-    "start", "greet", "help", "fallback", "out_of_scope", "nlu_unavailable", "empty_message",
-}  # fmt: skip
+    "start",
+    "greet",
+    "help",
+    "nlu_fallback",
+    "out_of_scope",
+    "empty_message",
+}
 CONTACT_INTENT = "ask_contact"
 
 
-def markup_after(catalogue: Catalogue, key: str, language: str) -> InlineKeyboardMarkup | None:
+def markup_after(assistant: Assistant, key: str, language: str) -> InlineKeyboardMarkup | None:
     """The buttons that go with a text: a map after the contact card, the topics after a greeting,
     help, or an answer that could not help; the languages and the confirmation where asked for."""
+    catalogue = assistant.catalogue
     if key == CONTACT_INTENT:
         return keyboards.map_link(catalogue, language)
     if key in TOPIC_BUTTONS_AFTER:
@@ -44,22 +54,31 @@ def markup_after(catalogue: Catalogue, key: str, language: str) -> InlineKeyboar
 
 
 async def send_text(message: Message, assistant: Assistant, key: str, language: str) -> None:
-    catalogue = assistant.catalogue
     await message.reply_text(
-        catalogue.render(key, language), reply_markup=markup_after(catalogue, key, language)
+        assistant.text(key, language), reply_markup=markup_after(assistant, key, language)
     )
 
 
 async def flood_gate(update: Update, context: Context) -> None:
-    """Runs before every other handler for newcomers' messages (see FloodGuard)."""
-    message = update.effective_message
-    assert message is not None  # the handler only runs for messages
-    verdict = flood_guard_of(context).check(user_of(update)[0], message.date.timestamp())
+    """Runs before every other handler, for every update from a private chat: new and edited
+    messages and button presses alike (see FloodGuard)."""
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return
+    message = update.message or update.edited_message
+    if message is not None:
+        sent_at = (message.edit_date or message.date).timestamp()
+    else:  # a button press carries no time of its own: it is now
+        sent_at = time.time()
+    user_id = user_of(update)[0]
+    verdict = flood_guard_of(context).check(user_id, sent_at)
     if verdict is Verdict.HANDLE:
         return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     if verdict is Verdict.WARN:  # once per window: a flood must not flood the log either
         logger.warning(
-            "Flood limit: a user sends more than %d messages in %.0f s", FLOOD_LIMIT, FLOOD_SECONDS
+            "Flood limit: a user sends more than %d updates in %.0f s", FLOOD_LIMIT, FLOOD_SECONDS
         )
         await _reply_with(update, context, "slow_down")
     raise ApplicationHandlerStop
@@ -93,8 +112,52 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def privacy_command(update: Update, context: Context) -> None:
-    """/privacy: what is stored, for how long, how to delete it."""
+    """/privacy: who is responsible, what is stored, for how long, who sees it, the rights."""
     await _reply_with(update, context, "privacy")
+
+
+async def mydata_command(update: Update, context: Context) -> None:
+    """/mydata: everything stored about the user, in their language (GDPR Art. 15)."""
+    assistant = assistant_of(context)
+    user_id, ui_language = user_of(update)
+    language = await assistant.reply_language(user_id, ui_language)
+    message = update.effective_message
+    assert message is not None
+    data = await assistant.user_data(user_id)
+    for part in split_for_telegram(render_user_data(assistant, data, language)):
+        await message.reply_text(part)
+
+
+def render_user_data(assistant: Assistant, data: UserData, language: str) -> str:
+    catalogue = assistant.catalogue
+    if data.empty:
+        return catalogue.render("mydata_empty", language)
+    isolate = catalogue.isolator(language)
+    statuses = {
+        s: catalogue.render(f"status_{s}", language) for s in ("open", "answered", "dismissed")
+    }
+    questions = [
+        catalogue.fill(
+            "mydata_question",
+            language,
+            number=str(q.id),
+            date=isolate(q.created_at[:10]),
+            status=statuses.get(q.status, q.status),
+            text=question_summary(q),
+        )
+        for q in data.questions
+    ]
+    how = "language_chosen" if data.language and data.language.chosen else "language_detected"
+    code = data.language.language if data.language else catalogue.fallback
+    return catalogue.fill(
+        "mydata",
+        language,
+        chat_id=isolate(data.user_id),
+        language=catalogue.languages[code].name if code in catalogue.languages else code,
+        language_how=catalogue.render(how, language),
+        last_seen=isolate((data.last_seen or "")[:10]),
+        questions="\n".join(questions) or catalogue.render("mydata_no_questions", language),
+    )
 
 
 async def forget_command(update: Update, context: Context) -> None:
@@ -111,44 +174,51 @@ async def _reply_with(update: Update, context: Context, key: str) -> None:
 
 
 async def button(update: Update, context: Context) -> None:
-    """A press on one of our inline buttons."""
+    """A press on one of our inline buttons in a private chat."""
     query = update.callback_query
     assert query is not None
     assistant = assistant_of(context)
     callback = parse_callback(query.data, assistant.catalogue.codes)
     await query.answer()
-    if callback is None or not isinstance(query.message, Message):
+    message = query.message
+    if (
+        callback is None
+        or not isinstance(message, Message)
+        or message.chat.type != ChatType.PRIVATE
+    ):
         logger.info("Ignored unknown button data")
         return
     user_id, ui_language = user_of(update)
     if callback.kind == "lang":
         await assistant.choose_language(user_id, callback.value)
     language = await assistant.reply_language(user_id, ui_language)
-    catalogue = assistant.catalogue
-    message = query.message
     if callback.kind == "topic":
         await send_text(message, assistant, TOPICS[callback.value], language)
     elif callback.kind == "menu":
         await send_text(message, assistant, "choose_language", language)
     elif callback.kind == "lang":
-        await message.edit_text(catalogue.render("language_set", language))
+        await message.edit_text(assistant.text("language_set", language))
         await send_text(message, assistant, "start", language)
     elif callback.value == "yes":
-        deleted = await assistant.store.forget_user(user_id)
-        await message.edit_text(catalogue.render("forgotten", language))
-        await staff.redact_posts(context, deleted.posts)
+        await assistant.forget(user_id)
+        wake_desk(context)  # the staff group loses the questions' posts now
+        await message.edit_text(assistant.text("forgotten", language))
     else:
-        await message.edit_text(catalogue.render("forget_cancelled", language))
+        await message.edit_text(assistant.text("forget_cancelled", language))
 
 
 async def text(update: Update, context: Context) -> None:
-    """A question in words: the assistant's answer in the reply language."""
+    """A question in words (or an edit of one): the assistant's answer in the reply language."""
     message = update.effective_message
     assert message is not None and message.text is not None
     user_id, ui_language = user_of(update)
     assistant = assistant_of(context)
-    reply = await assistant.handle(Incoming(message.text, user_id, ui_language))
-    markup = markup_after(assistant.catalogue, reply.reason, reply.reply_language)
+    reply = await assistant.handle(
+        Incoming(message.text, user_id, ui_language, message_id=message.message_id)
+    )
+    if reply.question_id is not None:
+        wake_desk(context)
+    markup = markup_after(assistant, reply.key, reply.reply_language)
     rated = reply.answered and reply.intent in RATED_INTENTS
     if rated:
         markup = keyboards.with_feedback(markup, reply.intent, reply.confidence)
@@ -156,7 +226,6 @@ async def text(update: Update, context: Context) -> None:
     # (If the question was deleted meanwhile, the answer goes out unquoted rather than failing.)
     quote = message.build_reply_arguments(allow_sending_without_reply=True) if rated else False
     await message.reply_text(reply.text, reply_markup=markup, do_quote=quote)
-    await staff.post_after_reply(context, reply.question_id)
 
 
 async def feedback(update: Update, context: Context) -> None:
@@ -172,36 +241,57 @@ async def feedback(update: Update, context: Context) -> None:
         return
     user_id, ui_language = user_of(update)
     question = message.reply_to_message.text if message.reply_to_message else None
-    question_id = await assistant.feedback(
+    reply = await assistant.feedback(
         user_id, parsed.helpful, parsed.intent, parsed.confidence, question
     )
     language = await assistant.reply_language(user_id, ui_language)
-    catalogue = assistant.catalogue
-    await query.answer(catalogue.render("feedback_thanks", language) if parsed.helpful else None)
+    await query.answer(assistant.text("feedback_thanks", language) if reply is None else None)
     # One vote per answer: the thumbs go, the other buttons (a map link) stay.
-    await message.edit_reply_markup(markup_after(catalogue, parsed.intent, language))
-    if not parsed.helpful:
-        await message.reply_text(catalogue.render("feedback_passed_on", language))
-        await staff.post_after_reply(context, question_id)
+    await message.edit_reply_markup(markup_after(assistant, parsed.intent, language))
+    if reply is not None:
+        if reply.question_id is not None:
+            wake_desk(context)
+        await message.reply_text(reply.text)
 
 
 # Attribute of telegram.Message -> the kind we record; checked in this order.
 MEDIA_KINDS = (
-    "voice", "audio", "video_note", "video", "photo", "animation", "document", "sticker",
-    "location", "venue", "contact", "poll", "dice",
-)  # fmt: skip
+    "voice",
+    "audio",
+    "video_note",
+    "video",
+    "photo",
+    "animation",
+    "document",
+    "sticker",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+)
 
 
-async def non_text(update: Update, context: Context) -> None:
-    """Voice notes, photos, stickers, locations…: the bot reads text; voice and photos are kept."""
-    message = update.effective_message
-    assert message is not None
+def media_of(message: Message) -> Media:
     kind = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
     attachment = message.effective_attachment
     if isinstance(attachment, tuple):  # photos come in several sizes: keep the largest
         attachment = attachment[-1] if attachment else None
-    file_id = getattr(attachment, "file_id", None)
+    return Media(
+        kind,
+        file_id=getattr(attachment, "file_id", None),
+        size=getattr(attachment, "file_size", None),
+        mime_type=getattr(attachment, "mime_type", None),
+    )
+
+
+async def non_text(update: Update, context: Context) -> None:
+    """Voice notes, photos, files, stickers, locations…: the bot reads text; voice notes, photos
+    and PDFs are passed on to the team."""
+    message = update.effective_message
+    assert message is not None
     user_id, ui_language = user_of(update)
-    reply = await assistant_of(context).handle_media(user_id, ui_language, kind, file_id)
+    reply = await assistant_of(context).handle_media(user_id, ui_language, media_of(message))
+    if reply.question_id is not None:
+        wake_desk(context)
     await message.reply_text(reply.text)
-    await staff.post_after_reply(context, reply.question_id)

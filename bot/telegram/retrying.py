@@ -5,6 +5,9 @@ a call that fails with a network error, a timeout or a 5xx is tried again a few 
 pause, so a reply (or a staff answer) survives a hiccup. Refusals are not retried: 400 (bad
 request) and 403 (the user blocked the bot) will not change. A retried call whose first attempt
 did arrive after all can show up twice; a lost answer would be worse.
+
+Messages to groups are not retried here: they come from the staff desk's outbox, which tries
+again itself and empties a copy that arrived although its send seemed to fail (desk.py).
 """
 
 from __future__ import annotations
@@ -39,8 +42,16 @@ class RetryingRateLimiter(AIORateLimiter):
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
             except NetworkError as error:  # includes TimedOut; BadRequest is a refusal
-                if isinstance(error, BadRequest) or attempt == ATTEMPTS:
+                if isinstance(error, BadRequest) or attempt == ATTEMPTS or _to_a_group(data):
                     raise
                 logger.warning("Telegram %s failed (%s); trying again", endpoint, error)
                 await asyncio.sleep(PAUSE_SECONDS * attempt)
         raise AssertionError("unreachable")
+
+
+def _to_a_group(data: dict[str, Any]) -> bool:
+    """Groups have negative chat ids."""
+    try:
+        return int(data.get("chat_id") or 0) < 0
+    except (TypeError, ValueError):
+        return False

@@ -13,11 +13,11 @@ import yaml
 
 from bot.answers import DATA_DIR
 from bot.store import Counts, Question
+from bot.telegram.limits import MAX_MESSAGE_LENGTH, shorten, telegram_length
 
 OFFICE_TIME_ZONE = ZoneInfo("Europe/Berlin")
 INBOX_PAGE_SIZE = 5
-# A post shows at most this much of a question; the inbox a short excerpt.
-POST_TEXT_CHARS = 3000
+# The inbox shows a short excerpt of each question (a post shows all that fits).
 EXCERPT_CHARS = 200
 
 
@@ -66,28 +66,56 @@ class StaffTexts:
         return str(self.raw["reasons"].get(reason, reason))
 
     def post(self, question: Question) -> str:
-        """The post that shows staff a question: no name, no username, no phone number."""
+        """The post that shows staff a question: no name, no username, no phone number. As much
+        of the question as one Telegram message holds (measured as Telegram measures)."""
         if question.media_kind:
             text = self.render("post_no_text")
         elif question.text:
-            text = excerpt(question.text, POST_TEXT_CHARS)
+            text = question.text
         else:
             text = self.render("post_text_gone")
-        return self.render(
-            "post",
-            id=question.id,
-            when=local_time(question.created_at),
-            language=self.language(question.language),
-            reason=self.reason(question.reason),
-            guess=self.render("no_guess")
-            if question.intent not in self.topics
-            else self.topic(question.intent),
-            confidence=round(question.confidence * 100),
-            text=text,
-        )
+        values = self._post_values(question)
+        return self.render("post", **values, text=shorten(text, self._room("post", **values)))
 
-    def inbox(self, questions: list[Question], total: int, page: int, link: str | None) -> str:
-        """One page of open questions; `link` (with {message_id}) jumps to a post."""
+    def minimal_post(self, question: Question, error: str) -> str:
+        """A post without the question's text, for a text Telegram refuses to show."""
+        values = self._post_values(question)
+        return self.render("post_minimal", **values, error=shorten(error, 200))
+
+    def _post_values(self, question: Question) -> dict[str, object]:
+        guess = self.topic(question.intent) if question.intent in self.topics else None
+        return {
+            "id": question.id,
+            "when": local_time(question.created_at),
+            "language": self.language(question.language),
+            "reason": self.reason(question.reason),
+            "guess": guess or self.render("no_guess"),
+            "confidence": round(question.confidence * 100),
+        }
+
+    def delivered(self, question_id: int, name: str, text: str | None, kind: str) -> str:
+        """The group's record of a staff answer: its text (the bot can empty it later), or the
+        kind of file that was sent."""
+        if text is None:
+            return self.render("delivered_media", id=question_id, name=name, kind=self.reason(kind))
+        room = self._room("delivered", id=question_id, name=name)
+        return self.render("delivered", id=question_id, name=name, text=shorten(text, room))
+
+    def _room(self, key: str, **values: object) -> int:
+        """How much text fits into the {text} of `key`, as Telegram counts."""
+        frame = self.render(key, **values, text="#")  # one unit: stripping cannot change it
+        return MAX_MESSAGE_LENGTH - (telegram_length(frame) - 1)
+
+    def inbox(
+        self,
+        questions: list[Question],
+        total: int,
+        page: int,
+        link: str | None,
+        posts: dict[int, int | None],
+    ) -> str:
+        """One page of open questions; `link` (with {message_id}) jumps to a question's post in
+        `posts` (question id -> its post's message id in the group)."""
         if total == 0:
             return self.render("inbox_empty")
         lines = [self.render("inbox_title", count=total, page=page + 1, pages=page_count(total))]
@@ -104,8 +132,9 @@ class StaffTexts:
                 if question.media_kind
                 else excerpt(question.text, EXCERPT_CHARS) or self.render("post_text_gone"),
             )
-            if link and question.staff_message_id:
-                entry += "\n" + link.format(message_id=question.staff_message_id)
+            post = posts.get(question.id)
+            if link and post:
+                entry += "\n" + link.format(message_id=post)
             lines.append(entry)
         return "\n\n".join(lines)
 

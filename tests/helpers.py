@@ -1,0 +1,145 @@
+"""What the end-to-end tests share: the staff group and its people, fresh newcomers, and finding
+the bot's posts in the group."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answers import Catalogue
+from tests.fake_rasa import FakeRasa
+from tests.telegram_emulator import JSON, TEST_TOKEN, Emulator, Group, User, serving_a_bot
+
+CATALOGUE = Catalogue()
+GROUP = Group(-1001234567890, "Integrationsbüro Team")
+ANNA = User(9001, "de", "Anna")  # a member of the staff group
+MALLORY = User(9666, "de", "Mallory")  # not a member
+# The bot cannot answer this question (checked with today's trained model), so a person has to.
+# If a better model learns to answer it, pick another that `python -m bot ask` falls back on.
+UNANSWERABLE = "Alphabetisierung für meine Mutter"
+# What a newcomer is told when a person has to answer (in German: the questions are German).
+NOT_ANSWERED = {CATALOGUE.render(key, "de") for key in ("nlu_fallback", "out_of_scope")}
+# Each newcomer of a test run gets an id of their own, whichever module creates them.
+_user_ids = itertools.count(1_000_000)
+
+
+def new_user(language_code: str | None = "de") -> User:
+    return User(next(_user_ids), language_code)
+
+
+def staff_env(database: Path, group: Group = GROUP) -> dict[str, str]:
+    return {"DATABASE_PATH": str(database), "STAFF_CHAT_ID": str(group.id), "LOG_LEVEL": "INFO"}
+
+
+def post_of(
+    emulator: Emulator, text: str, chat_id: int = GROUP.id, since: int = 0
+) -> Callable[[], JSON | None]:
+    """The bot's message in the group (latest version) whose text contains `text`, among the
+    messages (and edits) from the `since`-th on."""
+
+    def find() -> JSON | None:
+        sent = emulator.messages_to(chat_id)[since:]
+        posts = [m for m in sent if text in str(m.get("text", ""))]
+        return posts[-1] if posts else None
+
+    return find
+
+
+def next_message(emulator: Emulator, chat_id: int) -> Callable[[], JSON | None]:
+    """The first message the bot sends (or edits) in `chat_id` from now on."""
+    since = len(emulator.messages_to(chat_id))
+
+    def find() -> JSON | None:
+        sent = emulator.messages_to(chat_id)[since:]
+        return sent[0] if sent else None
+
+    return find
+
+
+def media_in_group(
+    emulator: Emulator, kind: str, file_id: str, chat_id: int = GROUP.id
+) -> Callable[[], JSON | None]:
+    """The bot's latest message in the group that carries the file `file_id` (a voice note…)."""
+
+    def find() -> JSON | None:
+        for message in reversed(emulator.messages_to(chat_id)):
+            media = message.get(kind)
+            if isinstance(media, list):
+                media = media[-1]
+            if isinstance(media, dict) and media.get("file_id") == file_id:
+                return message
+        return None
+
+    return find
+
+
+def question_id_of(post: JSON) -> int:
+    match = re.search(r"Frage #(\d+)", str(post["text"]))
+    assert match, post["text"]
+    return int(match.group(1))
+
+
+def callback_data(message: JSON) -> list[str]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [button.get("callback_data") or button.get("url") for row in rows for button in row]
+
+
+def latest_version(emulator: Emulator, message: JSON) -> JSON:
+    """`message` as it is now (the bot may have edited it since)."""
+    chat_id, message_id = message["chat"]["id"], message["message_id"]
+    versions = [
+        m for m in emulator.sent if m["chat"]["id"] == chat_id and m["message_id"] == message_id
+    ]
+    return versions[-1]
+
+
+def stored_texts(database: Path) -> list[str]:
+    with sqlite3.connect(database) as connection:
+        return [row[0] for row in connection.execute("SELECT text FROM questions")]
+
+
+def previews_were_off(emulator: Emulator) -> bool:
+    """Every text the bot sent or edited went without a link preview."""
+    texts = [p for m, p in emulator.calls if m in ("sendMessage", "editMessageText")]
+    return bool(texts) and all(
+        (p.get("link_preview_options") or {}).get("is_disabled") is True for p in texts
+    )
+
+
+@dataclass
+class Running:
+    """A real bot process against the emulator, with a fake Rasa (no model: starts in seconds)."""
+
+    emulator: Emulator
+    rasa: FakeRasa
+    database: Path
+    log: Path
+    env: dict[str, str]
+
+
+@contextlib.asynccontextmanager
+async def bot_with_fake_rasa(
+    directory: Path, emulator: Emulator | None = None, rasa: FakeRasa | None = None, **env: str
+) -> AsyncIterator[Running]:
+    """The real bot (`python -m bot run`) with the staff group GROUP (member: ANNA), asking a fake
+    Rasa; `env` adds or overrides settings. Pass the `emulator` of an earlier run to restart the
+    bot where Telegram's side is as that run left it. On exit, the bot must have logged no
+    traceback, and every message it sent must have gone without a link preview."""
+    rasa = rasa or FakeRasa()
+    if emulator is None:
+        emulator = Emulator(TEST_TOKEN)
+        emulator.add_group(GROUP, ANNA)
+    database = directory / "bot.sqlite3"
+    await rasa.start()
+    settings = {**staff_env(database), **rasa.env(), **env}
+    try:
+        async with serving_a_bot(emulator, settings, directory / "bot.log"):
+            yield Running(emulator, rasa, database, directory / "bot.log", settings)
+    finally:
+        await rasa.stop()
+    assert not emulator.sent or previews_were_off(emulator)
