@@ -1,13 +1,15 @@
 """The answer catalogue: texts per language and intent, filled in with the office's facts.
 
 `data/answers/<lang>.yml` holds the texts with placeholders, `data/office.yml` each fact once,
-`data/languages.yml` the supported languages. Nothing here knows about Telegram.
+`data/privacy.yml` who is responsible for the data (filled in by the city's data-protection
+officer), `data/languages.yml` the supported languages. Nothing here knows about Telegram.
 """
 
 from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,22 @@ LTR_ISOLATE = "\u2066"
 POP_ISOLATE = "\u2069"
 
 # Keys every language must have, besides one per intent of the NLU domain.
-EXTRA_KEYS = ("contact_card", "nlu_fallback", "unsupported_language", "empty_message")
+EXTRA_KEYS = (
+    "contact_card", "nlu_fallback", "unsupported_language", "empty_message", "question_limit",
+    "file_not_passed_on", "privacy_ask_office",
+    # The versions of texts that promise a person's answer, for a bot without a staff group.
+    "nlu_fallback_no_staff", "help_no_staff", "bot_challenge_no_staff",
+    "feedback_passed_on_no_staff", "privacy_no_staff",
+    # /mydata: what is stored about the user.
+    "mydata", "mydata_empty", "mydata_question", "mydata_no_questions", "language_chosen",
+    "language_detected", "status_open", "status_answered", "status_dismissed",
+)  # fmt: skip
+# Texts filled in with one user's own data (/mydata): `fill` them with these values.
+PER_USER_KEYS = ("mydata", "mydata_question")
+USER_PLACEHOLDERS = frozenset(
+    {"chat_id", "language", "language_how", "last_seen", "questions", "number", "date", "status",
+     "text"}
+)  # fmt: skip
 # Texts of the Telegram front end: commands, notices, buttons, command descriptions.
 TELEGRAM_KEYS = (
     "start", "help", "privacy", "forget_confirm", "forgotten", "forget_cancelled",
@@ -32,7 +49,7 @@ TELEGRAM_KEYS = (
     "button_counselling", "button_courses", "button_contact", "button_language",
     "button_forget_yes", "button_forget_no",
     "command_start", "command_language", "command_contact", "command_help", "command_privacy",
-    "command_forget",
+    "command_mydata", "command_forget",
 )  # fmt: skip
 
 
@@ -78,6 +95,11 @@ class Catalogue:
         self.office: dict[str, str] = {
             key: str(value) for key, value in _read_yaml(data_dir / "office.yml").items()
         }
+        # None: a placeholder the city's data-protection officer has not filled in yet.
+        self.privacy: dict[str, str | None] = {
+            key: None if value is None else str(value)
+            for key, value in _read_yaml(data_dir / "privacy.yml").items()
+        }
         self.texts: dict[str, dict[str, str]] = {
             code: _read_yaml(data_dir / "answers" / f"{code}.yml") for code in self.languages
         }
@@ -103,25 +125,36 @@ class Catalogue:
             return texts[key]
         return self.texts[self.fallback][key]
 
+    def missing_privacy_facts(self) -> list[str]:
+        """The placeholders of data/privacy.yml that nobody has filled in yet."""
+        return [key for key, value in self.privacy.items() if value is None]
+
     def render(self, key: str, language: str) -> str:
         """The answer `key` in `language`, with every placeholder filled in."""
         # Texts and facts never change while the bot runs: fill each answer in once.
         cached = self._rendered.get((key, language))
         if cached is None:
-            cached = self._rendered[key, language] = self._fill_in(key, language)
+            cached = self._rendered[key, language] = self.fill(key, language)
         return cached
 
-    def _fill_in(self, key: str, language: str) -> str:
-        rtl = self.languages.get(language, self.languages[self.fallback]).rtl
+    def fill(self, key: str, language: str, /, **values: str) -> str:
+        """The answer `key` with the facts and `values` (e.g. a user's own data) filled in;
+        in a right-to-left language each value keeps its own left-to-right order."""
+        isolate = self.isolator(language)
+        facts = {name: isolate(value) for name, value in self.facts().items()}
+        ask_office = self.text("privacy_ask_office", language).format(**facts)
+        for name, value in self.privacy.items():
+            facts[name] = ask_office if value is None else isolate(value)
+        facts["languages"] = self.language_list()
+        facts["retention_days"] = str(self.retention_days)
+        facts["contact_card"] = self.text("contact_card", language).format(**facts)
+        return self.text(key, language).format(**facts, **values).strip()
 
-        def isolate(value: str) -> str:
-            return f"{LTR_ISOLATE}{value}{POP_ISOLATE}" if rtl else value
-
-        values = {name: isolate(value) for name, value in self.facts().items()}
-        values["languages"] = self.language_list()
-        values["retention_days"] = str(self.retention_days)
-        values["contact_card"] = self.text("contact_card", language).format(**values)
-        return self.text(key, language).format(**values).strip()
+    def isolator(self, language: str) -> Callable[[str], str]:
+        """Wraps a left-to-right value for a text in `language` (unchanged in ltr languages)."""
+        if not self.languages.get(language, self.languages[self.fallback]).rtl:
+            return str
+        return lambda value: f"{LTR_ISOLATE}{value}{POP_ISOLATE}"
 
     def map_url(self) -> str:
         """A map search for the office's address: no coordinates of our own to get wrong."""

@@ -11,8 +11,10 @@ import pytest
 from bot.answers import (
     EXTRA_KEYS,
     LTR_ISOLATE,
+    PER_USER_KEYS,
     POP_ISOLATE,
     TELEGRAM_KEYS,
+    USER_PLACEHOLDERS,
     Catalogue,
     international_phone,
 )
@@ -26,6 +28,9 @@ KEYS = [*INTENTS, *EXTRA_KEYS, *TELEGRAM_KEYS]
 ALLOWED_PLACEHOLDERS = {
     "department", "division", "street", "postcode", "city", "phone", "fax", "email",
     "contact_person", "contact_card", "languages", "retention_days",
+    # data/privacy.yml
+    "controller", "data_protection_officer", "legal_basis", "supervisory_authority",
+    "supervisory_authority_url",
 }  # fmt: skip
 
 
@@ -47,17 +52,30 @@ def test_no_language_has_keys_the_others_lack(catalogue: Catalogue) -> None:
 
 @pytest.mark.parametrize("key", KEYS)
 def test_placeholders_are_known_and_resolve(catalogue: Catalogue, key: str) -> None:
+    per_user = key in PER_USER_KEYS
+    allowed = ALLOWED_PLACEHOLDERS | (USER_PLACEHOLDERS if per_user else set())
     for code in catalogue.codes:
         template = catalogue.texts[code][key]
         names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-        assert names <= ALLOWED_PLACEHOLDERS, (code, key, names - ALLOWED_PLACEHOLDERS)
-        rendered = catalogue.render(key, code)
+        assert names <= allowed, (code, key, names - allowed)
+        values = dict.fromkeys(USER_PLACEHOLDERS, "x") if per_user else {}
+        rendered = catalogue.fill(key, code, **values)
         assert "{" not in rendered and "}" not in rendered, (code, key)
 
 
 def test_office_facts_are_copied_exactly_from_the_city_page(catalogue: Catalogue) -> None:
     for name, value in catalogue.office.items():
         assert value in SEED_PAGE, f"office.yml {name}={value!r} is not on the city's page"
+    # The controller is the city itself; what the page does not say stays a placeholder.
+    assert str(catalogue.privacy["controller"]) in SEED_PAGE
+    assert "Datenschutz" not in SEED_PAGE
+    assert catalogue.missing_privacy_facts() == ["data_protection_officer", "legal_basis"]
+
+
+def test_a_missing_privacy_fact_sends_people_to_the_office(catalogue: Catalogue) -> None:
+    for code in catalogue.codes:
+        ask = catalogue.render("privacy_ask_office", code)
+        assert catalogue.render("privacy", code).count(ask) == 2, code
 
 
 @pytest.mark.parametrize("code", ["ar", "fa", "uk", "ru", "tr", "fr", "en", "de"])
@@ -137,7 +155,7 @@ def test_the_map_link_is_a_search_for_the_address_not_invented_coordinates(
 @pytest.mark.parametrize("code", ["ar", "fa", "uk", "ru", "tr", "fr", "en", "de"])
 def test_buttons_and_command_descriptions_are_short(catalogue: Catalogue, code: str) -> None:
     for key in TELEGRAM_KEYS:
-        text = catalogue.render(key, code)
+        text = catalogue.fill(key, code)
         if key.startswith("button_"):
             assert len(text) <= 32, (code, key, text)
         if key.startswith("command_"):
