@@ -1,6 +1,7 @@
-# The bot's image: slim, no TensorFlow — it asks the `rasa` service over HTTP (RASA_URL).
+# The bot's image: slim, no TensorFlow — it asks the `rasa` service over HTTP (RASA_URL), so it
+# needs no Python that Rasa supports: a supported one (3.10 reached its end of life in 2026).
 # `docker compose build` builds it; docs/deployment.md has the whole procedure.
-FROM python:3.10-slim AS bot
+FROM python:3.12-slim AS bot
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 COPY requirements-bot.txt .
@@ -20,7 +21,7 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
 CMD ["python", "-m", "bot", "run"]
 
 # For maintainers (docker compose --profile maintenance): the full install with Rasa, to evaluate
-# and promote models next to the running bot.
+# and promote models next to the running bot. Rasa 3.6 runs only on Python < 3.11.
 FROM python:3.10-slim AS tools
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     RASA_TELEMETRY_ENABLED=false

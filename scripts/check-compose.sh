@@ -9,5 +9,7 @@ if ! command -v docker-compose >/dev/null; then
   apt-get update -qq
   apt-get install -y -qq docker-compose >/dev/null
 fi
-docker-compose --file docker-compose.yml --profile maintenance config --quiet
+# The file refuses to start without RASA_TOKEN (a secret, from .env): a stand-in for the check.
+RASA_TOKEN=only-for-the-check-not-a-secret \
+  docker-compose --file docker-compose.yml --profile maintenance config --quiet
 echo "docker-compose.yml: OK"

@@ -33,6 +33,32 @@ def test_secrets_come_from_the_environment_not_the_file() -> None:
     environment = SERVICES["bot"]["environment"]
     for secret in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET", "STAFF_CHAT_ID"):
         assert environment[secret] == "${" + secret + ":-}", secret
+    assert environment["RASA_TOKEN"].startswith("${RASA_TOKEN:?")  # required, never a default
+
+
+def test_rasa_answers_only_the_bot() -> None:
+    """Rasa's API can load a model from a URL (models are pickles) or unload the live one: it
+    needs the shared token, publishes no port, and lives on a network without a way out."""
+    rasa = SERVICES["rasa"]
+    command = rasa["command"]
+    token = command[command.index("--auth-token") + 1]
+    assert token.startswith("${RASA_TOKEN:?")
+    assert "ports" not in rasa and rasa["networks"] == ["rasa"]
+    assert COMPOSE["networks"]["rasa"]["internal"] is True
+    assert "token=" in " ".join(rasa["healthcheck"]["test"])
+    assert set(SERVICES["bot"]["networks"]) == {"rasa", "default"}
+    assert SERVICES["promote"]["networks"] == ["rasa"]
+    assert SERVICES["train"]["network_mode"] == "none"
+
+
+def test_the_bot_image_is_on_a_supported_python() -> None:
+    """Python 3.10 reached its end of life in October 2026; only the maintainers' image, which
+    needs Rasa 3.6, stays on it."""
+    stages = [line.split() for line in (ROOT / "Dockerfile").read_text().splitlines()
+              if line.startswith("FROM ")]  # fmt: skip
+    images = {stage[-1]: stage[1] for stage in stages}
+    assert images["bot"] == "python:3.12-slim"
+    assert images["tools"] == "python:3.10-slim"
 
 
 def test_the_bot_asks_the_rasa_service_for_the_live_model() -> None:
