@@ -22,6 +22,8 @@ from bot.nlu_data import Example, held_out_examples
 from bot.settings import Settings
 
 OUT_OF_SCOPE = "out_of_scope"
+# A model is refused when it loses more held-out messages than chance would explain this often.
+REGRESSION_SIGNIFICANCE = 0.05
 # A message of at most this many words counts as "short" in the language figures.
 SHORT_WORDS = 3
 
@@ -154,10 +156,11 @@ def regressions(old: Report, new: Report) -> list[str]:
     """Where `new` is worse than `old` beyond the noise between two trainings: in a language, in
     all languages together, or in confidently wrong answers.
 
-    Both reports answer the same held-out messages, so they are compared message by message:
-    a measure got worse when the messages it lost outnumber those it gained by more than the
-    square root of all that changed (one standard deviation of a sign test). One message lost
-    and none gained is noise; two lost and none gained is not.
+    Both reports answer the same held-out messages, so they are compared message by message
+    (McNemar's exact test, one-sided): a measure got worse when so many more messages were lost
+    than gained that chance would do it less than 5% of the time. Retraining with one more
+    example flips a few messages either way; two or three lost and none gained is such noise,
+    five lost and none gained is not.
     """
     pairs = list(zip(old.outcomes, new.outcomes, strict=True))
     assert all(before.example == after.example for before, after in pairs)
@@ -165,7 +168,7 @@ def regressions(old: Report, new: Report) -> list[str]:
     def got_worse(selected: list[tuple[Outcome, Outcome]], good: Callable[[Outcome], bool]) -> bool:
         lost = sum(good(before) and not good(after) for before, after in selected)
         gained = sum(good(after) and not good(before) for before, after in selected)
-        return lost - gained > math.sqrt(lost + gained)
+        return lost > gained and sign_test_p(lost, lost + gained) < REGRESSION_SIGNIFICANCE
 
     def correct(outcome: Outcome) -> bool:
         return outcome.correct
@@ -181,6 +184,11 @@ def regressions(old: Report, new: Report) -> list[str]:
     if got_worse(pairs, lambda outcome: not outcome.confidently_wrong):
         worse.append("wrong answers")
     return worse
+
+
+def sign_test_p(successes: int, trials: int) -> float:
+    """P(at least `successes` of `trials` fair coin flips come up heads)."""
+    return sum(math.comb(trials, k) for k in range(successes, trials + 1)) / (1 << trials)
 
 
 def format_comparison(old: Report, new: Report, old_name: str, new_name: str) -> str:
