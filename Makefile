@@ -67,9 +67,10 @@ promote: $(MODEL)  ## put the trained model live if no language got worse (FORCE
 evaluate: $(MODEL)  ## held-out accuracy per language (trained model beside the live one), confusions
 	$(PY) -m bot evaluate
 
-bench: $(MODEL)  ## load time, latency, throughput, memory, training time
+bench: $(MODEL)  ## load time, latency, throughput, memory, training time, fair use
 	$(PY) -m bot.bench
 	$(PY) -m tests.bench_telegram
+	$(PY) -m tests.bench_fair_use
 
 $(INSTALLED): requirements.lock pyproject.toml
 	python=$$(scripts/find-python.sh) && "$$python" -m venv $(VENV)
