@@ -1,4 +1,11 @@
-"""Reading the NLU project's examples: training data and the held-out set, with their languages."""
+"""Reading the NLU project's examples: training data and the two held-out sets, with their
+languages. Neither held-out set is ever trained on (tests/test_nlu_data.py checks):
+
+- `test_nlu.yml`, written together with the first training data;
+- `personas.yml`, written later from briefs of newcomers and their situations, by someone who had
+  not read the training data: the measure of how the model does on questions it was not built
+  from.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,8 @@ import yaml
 RASA_PROJECT_DIR = Path(__file__).resolve().parent.parent / "rasa_project"
 TRAINING_DIR = RASA_PROJECT_DIR / "data" / "nlu"
 HELD_OUT_PATH = RASA_PROJECT_DIR / "tests" / "test_nlu.yml"
+PERSONAS_PATH = RASA_PROJECT_DIR / "tests" / "personas.yml"
+HELD_OUT_SETS = {"test_nlu": HELD_OUT_PATH, "personas": PERSONAS_PATH}
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,11 @@ def training_examples(directory: Path = TRAINING_DIR) -> list[Example]:
 
 def held_out_examples(path: Path = HELD_OUT_PATH) -> list[Example]:
     return read_examples(path)
+
+
+def all_held_out_examples() -> list[Example]:
+    """Both held-out sets together."""
+    return [example for path in HELD_OUT_SETS.values() for example in read_examples(path)]
 
 
 def comparison_key(text: str) -> str:

@@ -22,9 +22,9 @@ from bot.language import SUPPORTED
 from bot.nlu_data import (
     TRAINING_DIR,
     Example,
+    all_held_out_examples,
     comparison_key,
     domain_intents,
-    held_out_examples,
     read_examples,
     training_examples,
 )
@@ -110,7 +110,7 @@ async def export(store: Store, path: Path = REVIEWED_PATH) -> ExportResult:
     earlier = read_examples(path) if path.exists() else []
     # Every training file of the project (reviewed.yml included) and the held-out set.
     known = {
-        comparison_key(e.text) for e in [*training_examples(path.parent), *held_out_examples()]
+        comparison_key(e.text) for e in [*training_examples(path.parent), *all_held_out_examples()]
     }
     result = exportable(await store.labelled_questions(), known, set(domain_intents()))
     if result.added:

@@ -6,7 +6,9 @@ import pytest
 
 from bot.language import SUPPORTED
 from bot.nlu_data import (
+    PERSONAS_PATH,
     Example,
+    all_held_out_examples,
     comparison_key,
     domain_intents,
     held_out_examples,
@@ -47,12 +49,21 @@ def test_every_example_belongs_to_a_supported_language(
     assert {example.language for example in training + held_out} == set(SUPPORTED)
 
 
-def test_no_held_out_example_appears_in_any_language_of_the_training_data(
-    training: list[Example], held_out: list[Example]
+def test_no_example_of_either_held_out_set_is_in_the_training_data(
+    training: list[Example],
 ) -> None:
     trained = {comparison_key(example.text) for example in training}
-    leaks = [e.text for e in held_out if comparison_key(e.text) in trained]
+    leaks = [e.text for e in all_held_out_examples() if comparison_key(e.text) in trained]
     assert leaks == []
+
+
+def test_the_personas_set_covers_every_intent_in_every_language() -> None:
+    personas = held_out_examples(PERSONAS_PATH)
+    assert {example.language for example in personas} == set(SUPPORTED)
+    for language in SUPPORTED:
+        own = [example for example in personas if example.language == language]
+        assert len(own) >= 60, language
+        assert {example.intent for example in own} == set(INTENTS), language
 
 
 def test_the_held_out_set_has_hard_cases_in_every_language(held_out: list[Example]) -> None:
