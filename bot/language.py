@@ -1,18 +1,21 @@
 """Which language is this message in? Decided per message, from several signals.
 
-1. The **script** of the text: Arabic letters can only be Arabic, Persian (or a language the bot
-   does not speak: Pashto, Sorani Kurdish, Urdu, recognised by their own letters); Cyrillic only
-   Ukrainian or Russian (or Kazakh, Serbian… by theirs); Ge'ez, Hebrew, Devanagari… are languages
-   the bot does not speak.
-2. A **character n-gram model** (naive Bayes) trained on our own NLU training data, one per script.
-   It knows how newcomers really write, including Latin-script Arabic ("mar7aba") and Persian
-   ("kelas almani koja ast"), which general detectors cannot know.
-3. For longer Latin-script texts, **lingua** (restricted to Latin-script languages) recognises
-   languages we do not speak (Spanish, Italian, Somali…), so they get the fallback answer.
-4. **Priors**: the language the user wrote in last time, and Telegram's `language_code`. Short
-   messages ("ok", "Deutschkurs?") carry little evidence, so the priors decide; long ones overrule
-   them.
+1. The **script** of the text: Arabic letters can only be Arabic, Persian, or a language the bot
+   does not speak (Pashto, Sorani Kurdish, Urdu); Cyrillic only Ukrainian, Russian, or one it does
+   not speak (Bulgarian, Serbian, Macedonian); Ge'ez, Devanagari, Georgian… only languages it does
+   not speak. Letters that only one such language uses decide at once (Pashto ټ, Sorani ێ…).
+2. A **character n-gram model** (naive Bayes), one per script, trained on the project's own NLU
+   examples for the eight languages the bot speaks (so it knows how newcomers really write,
+   Latin-script Arabic "mar7aba" and Persian "kelas almani koja ast" included) and on samples of
+   the languages it does not speak (`data/other_languages.yml`), so that "Dzień dobry" is Polish,
+   not Ukrainian. Words that are in no language's n-grams ("xqzt blorf") say nothing: such a text
+   is undetermined and the reply keeps the user's language.
+3. For longer Latin-script texts, **lingua** confirms languages we do not speak that it knows.
+4. **Priors**: the language the user wrote in last time, and Telegram's `language_code` (also when
+   it is a language the bot does not speak). Short messages ("ok", "Deutschkurs?") carry little
+   evidence, so the priors decide; long ones overrule them.
 
+The languages the bot speaks, and their scripts, come from `data/languages.yml` alone.
 docs/language-detection.md explains the design and its measured accuracy.
 """
 
@@ -24,37 +27,67 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bot.nlu_data import training_examples
 
-SUPPORTED = ("ar", "fa", "uk", "ru", "tr", "fr", "en", "de")
-SUPPORTED_LATIN = ("de", "en", "tr", "fr")
-# Latin-script languages newcomers may write that the bot does not speak (lingua knows them).
-UNSUPPORTED_LATIN = ("es", "it", "pt", "pl", "nl", "ro", "sq", "so", "sw", "hr")
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 UNDETERMINED = "und"
+
+
+def _read(name: str) -> Any:
+    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+_SPEC = _read("languages.yml")
+SUPPORTED: tuple[str, ...] = tuple(_SPEC["languages"])
+FALLBACK_LANGUAGE: str = _SPEC["fallback"]
+# The languages the bot speaks that are written in Latin letters by nature (the others are written
+# in Latin letters too, by some, which the training examples show).
+NATIVE_LATIN = tuple(c for c, entry in _SPEC["languages"].items() if entry["script"] == "latin")
+
+
+@dataclass(frozen=True)
+class OtherLanguage:
+    """A language the bot does not speak but recognises (data/other_languages.yml)."""
+
+    code: str
+    name: str  # in German, for the staff group
+    telegram: tuple[str, ...]  # phone languages that hint at it
+    samples: tuple[str, ...]
+
+
+@cache
+def other_languages() -> dict[str, OtherLanguage]:
+    return {
+        code: OtherLanguage(
+            code, entry["name"], tuple(entry.get("telegram") or ()), tuple(entry["samples"])
+        )
+        for code, entry in _read("other_languages.yml")["languages"].items()
+    }
+
 
 # Letters that only a language the bot does not speak uses, within a script it otherwise shares.
 OWN_LETTERS: dict[str, str] = {
     **dict.fromkeys("ټډړږښګڼېۍځڅ", "ps"),  # Pashto
-    **dict.fromkeys("ڵڕۆێە", "ku"),  # Sorani Kurdish
+    **dict.fromkeys("ڵڕۆێە", "ku-ckb"),  # Sorani Kurdish
     **dict.fromkeys("ٹڈڑںےۃ", "ur"),  # Urdu
     **dict.fromkeys("әғқңөұүһ", "kk"),  # Kazakh
-    **dict.fromkeys("ђјљњћџѓќѕ", "sr"),  # Serbian, Macedonian
+    **dict.fromkeys("ђћџ", "sr"),  # Serbian (ј љ њ are Macedonian too: the model decides)
+    **dict.fromkeys("ѓќѕ", "mk"),  # Macedonian
     **dict.fromkeys("ӣӯҳҷ", "tg"),  # Tajik
 }
 
-# Scripts of languages the bot does not speak, with the most likely language among newcomers.
+# Scripts of languages the bot has no samples of: the script names the most likely language.
 OTHER_SCRIPTS: dict[str, str] = {
-    "ethiopic": "ti",  # Tigrinya (Eritrea); Amharic shares the script
     "hebrew": "he",
-    "devanagari": "hi",
     "bengali": "bn",
     "gurmukhi": "pa",
     "tamil": "ta",
-    "georgian": "ka",
-    "armenian": "hy",
     "greek": "el",
     "thai": "th",
     "hangul": "ko",
@@ -87,19 +120,33 @@ _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
     (0xAC00, 0xD7AF, "hangul"),
 )
 
-# Weights of the priors, in nats added to a language's log-likelihood (tuned on the held-out set,
-# see docs/language-detection.md). A previous message is stronger evidence than the phone's setting.
+# Weights of the priors, in nats added to a language's log-likelihood (docs/language-detection.md).
+# A previous message is stronger evidence than the phone's setting.
 EVIDENCE_WEIGHT = 0.25
 PREVIOUS_LANGUAGE_BONUS = 5.0
 UI_LANGUAGE_BONUS = 4.0
+# A language the bot does not speak is decided only when the text makes it this likely: a message
+# in one of our languages that looks a little like Polish stays ours. One or two words are little
+# evidence: for them, the bar is higher.
+MIN_OTHER_LANGUAGE_CONFIDENCE = 0.8
+MIN_OTHER_LANGUAGE_CONFIDENCE_SHORT = 0.95
+SHORT_WORDS = 2
 # lingua decides "a language we do not speak" only for texts with enough words to be sure.
-MIN_WORDS_FOR_UNSUPPORTED = 3
-MIN_UNSUPPORTED_CONFIDENCE = 0.75
+MIN_WORDS_FOR_LINGUA = 3
+MIN_LINGUA_CONFIDENCE = 0.75
+# Below this share of known character trigrams, a word is no language we know ("xqzt", "asdfgh").
+MIN_KNOWN_TRIGRAMS = 0.5
+# What lingua calls the languages we recognise (it has no Kurdish, Pashto, Tigrinya, Uzbek).
+LINGUA_CODES: dict[str, str] = {
+    "es": "es", "it": "it", "pt": "pt", "pl": "pl", "nl": "nl", "ro": "ro", "sq": "sq",
+    "so": "so", "sw": "sw", "vi": "vi", "hr": "sh", "bs": "sh", "sr": "sh",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Detection:
-    """`language` is an ISO 639-1 code (supported or not) or "und"; `source` says what decided."""
+    """`language` is one of ours (ISO 639-1), one we recognise (a code of other_languages.yml), or
+    "und"; `source` says what decided."""
 
     language: str
     confidence: float
@@ -162,6 +209,7 @@ class NaiveBayes:
             counts[language].update(char_ngrams(text))
             documents[language] += 1
         vocabulary = set().union(*counts.values()) if counts else set()
+        self.trigrams = {gram for gram in vocabulary if len(gram) == 3}
         self.languages = sorted(counts)
         # How often each language writes in this script: Latin-script Arabic exists, but a
         # Latin-script message is far more often German, English, Turkish or French.
@@ -185,14 +233,33 @@ class NaiveBayes:
             for language in self.languages
         }
 
+    def known_share(self, text: str) -> float:
+        """The share of the text's character trigrams that some language of this script has;
+        a word of one or two letters repeated ("hhhhhh", "şşşşş") is no word at all."""
+        grams = char_ngrams(text, 3, 3)
+        if not grams:
+            return 1.0
+        mashed = {w for w in text.split() if len(w) >= 4 and len(set(w)) <= 2}
+        known = sum(
+            gram in self.trigrams and not any(gram.strip() in w for w in mashed) for gram in grams
+        )
+        return known / len(grams)
+
 
 def read_training_texts() -> list[tuple[str, str]]:
-    """(language, text) of every training example in one of the supported languages."""
-    return [
+    """(language, text) of every training example of the languages the bot speaks, and every
+    sample of the languages it recognises."""
+    ours = [
         (example.language, example.text)
         for example in training_examples()
         if example.language in SUPPORTED
     ]
+    others = [
+        (language.code, sample)
+        for language in other_languages().values()
+        for sample in language.samples
+    ]
+    return ours + others
 
 
 def _softmax(scores: dict[str, float]) -> dict[str, float]:
@@ -221,15 +288,15 @@ class LanguageDetector:
             for language, text in (read_training_texts() if samples is None else samples)
         ]
         # German words inside other languages' examples ("Integrationskurs", "Termin") say nothing
-        # about the writer's language: they are kept out of the Latin-script Arabic, Persian,
-        # Ukrainian and Russian classes, and ignored in a message that has other words too.
+        # about the writer's language: they are kept out of every other class, and ignored in a
+        # message that has other words too.
         latin_native = {
-            word for lang, text in rows if lang in SUPPORTED_LATIN for word in text.split()
+            word for lang, text in rows if lang in NATIVE_LATIN for word in text.split()
         }
         self.loanwords = {
             word
             for lang, text in rows
-            if lang not in SUPPORTED_LATIN
+            if lang not in NATIVE_LATIN
             for word in text.split()
             if word in latin_native
         }
@@ -237,17 +304,22 @@ class LanguageDetector:
         for language, text in rows:
             for script in {s for word in text.split() if (s := dominant_script(word))}:
                 words = words_in_script(text, script).split()
-                if script == "latin" and language not in SUPPORTED_LATIN:
+                if script == "latin" and language not in NATIVE_LATIN:
                     words = [word for word in words if word not in latin_native]
                 if words:
                     by_script[script].append((language, " ".join(words)))
         self._models = {script: NaiveBayes(samples) for script, samples in by_script.items()}
+        self._hints = {
+            code: language.code
+            for language in other_languages().values()
+            for code in language.telegram
+        }
 
     @cached_property
     def _lingua(self) -> Any:
         from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-        codes = [*SUPPORTED_LATIN, *UNSUPPORTED_LATIN]
+        codes = [*NATIVE_LATIN, *LINGUA_CODES]
         # All at once: loaded on demand, they would stall the first Latin-script message ~2 s.
         return (
             LanguageDetectorBuilder.from_iso_codes_639_1(
@@ -261,15 +333,24 @@ class LanguageDetector:
         """Load lingua's language models now (about 2 s), not at the first message needing them."""
         _ = self._lingua
 
-    def _unsupported_latin(self, text: str) -> tuple[str, float] | None:
+    def _lingua_says_other(self, text: str) -> tuple[str, float] | None:
         """A Latin-script language we do not speak, if lingua is sure of it."""
-        if len(text.split()) < MIN_WORDS_FOR_UNSUPPORTED:
-            return None
         best = self._lingua.compute_language_confidence_values(text)[0]
         code = str(best.language.iso_code_639_1.name).lower()
-        if code in SUPPORTED or best.value < MIN_UNSUPPORTED_CONFIDENCE:
+        if code not in LINGUA_CODES or best.value < MIN_LINGUA_CONFIDENCE:
             return None
-        return code, float(best.value)
+        return LINGUA_CODES[code], float(best.value)
+
+    def _hinted(self, ui_language: str | None, languages: list[str]) -> str | None:
+        """The language of this script that the phone's language points to, if any."""
+        if ui_language in languages:
+            return ui_language
+        hinted = self._hints.get(ui_language or "")
+        if hinted is None:
+            return None
+        # "hi" on the phone: Hindi in Devanagari, or Hindi/Urdu in Latin letters.
+        return next((code for code in languages if code.split("-")[0] == hinted.split("-")[0]),
+                    None)  # fmt: skip
 
     def detect(
         self, text: str, previous: str | None = None, ui_language: str | None = None
@@ -278,36 +359,52 @@ class LanguageDetector:
         script = dominant_script(clean)
         if script is None:
             return Detection(UNDETERMINED, 0.0, "no letters")
-        if script in OTHER_SCRIPTS:
-            return Detection(OTHER_SCRIPTS[script], 1.0, "script")
         own = Counter(OWN_LETTERS[char] for char in clean if char in OWN_LETTERS)
         if own:
             return Detection(own.most_common(1)[0][0], 1.0, "letters")
         model = self._models.get(script)
         if model is None:
-            return Detection(UNDETERMINED, 0.0, "unknown script")
+            return Detection(OTHER_SCRIPTS.get(script, UNDETERMINED), 1.0, "script")
 
         words = words_in_script(clean, script).split()
         content = [word for word in words if word not in self.loanwords]
-        prior = next((code for code in (previous, ui_language) if code in model.languages), None)
+        hinted = self._hinted(ui_language, model.languages)
+        prior = next((code for code in (previous, hinted) if code in model.languages), None)
         if not content and prior:
             # Only words every newcomer uses ("Jobcenter", "Termin"): the text cannot tell.
             return Detection(prior, 0.5, "prior")
+        evidence = " ".join(content or words)
+        if model.known_share(evidence) < MIN_KNOWN_TRIGRAMS:
+            # Keyboard mash or a language we have never seen: the user's language, if known.
+            return Detection(prior or UNDETERMINED, 0.0, "no language we know")
         # Character n-grams of one text overlap heavily, so their evidence is not independent:
         # scaling it down keeps naive Bayes from being sure of "Adresse" after one word.
         scores = {
             language: score * self.evidence_weight
-            for language, score in model.log_scores(" ".join(content or words)).items()
+            for language, score in model.log_scores(evidence).items()
         }
         text_only = max(scores, key=scores.__getitem__)
-        for language, bonus in ((previous, self.previous_bonus), (ui_language, self.ui_bonus)):
+        for language, bonus in ((previous, self.previous_bonus), (hinted, self.ui_bonus)):
             if language in scores:
                 scores[language] += bonus
         posterior = _softmax(scores)
         best = max(posterior, key=posterior.__getitem__)
-
-        if script == "latin":
-            unsupported = self._unsupported_latin(" ".join(words))
-            if unsupported:
-                return Detection(*unsupported, "lingua")
-        return Detection(best, posterior[best], "text" if best == text_only else "prior")
+        source = "text" if best == text_only else "prior"
+        bar = (
+            MIN_OTHER_LANGUAGE_CONFIDENCE_SHORT
+            if len(words) <= SHORT_WORDS
+            else (MIN_OTHER_LANGUAGE_CONFIDENCE)
+        )
+        if best not in SUPPORTED and best != hinted and posterior[best] < bar:
+            ours = max(
+                (language for language in posterior if language in SUPPORTED),
+                key=posterior.__getitem__,
+                default=None,
+            )
+            if ours is not None:
+                best, source = ours, "ours unless sure"
+        if script == "latin" and len(words) >= MIN_WORDS_FOR_LINGUA:
+            other = self._lingua_says_other(" ".join(words))
+            if other:
+                return Detection(*other, "lingua")
+        return Detection(best, posterior[best], source)

@@ -36,10 +36,13 @@ def test_detects_the_eight_languages_from_the_text_alone(
     ("text", "language"),
     [
         ("سلام، زه غواړم الماني زده کړم", "ps"),  # Pashto
-        ("سڵاو، دەمەوێت فێری ئەڵمانی ببم", "ku"),  # Sorani Kurdish
+        ("سڵاو، دەمەوێت فێری ئەڵمانی ببم", "ku-ckb"),  # Sorani Kurdish
         ("ሰላም፣ ጀርመንኛ ክመሃር እደሊ", "ti"),  # Tigrinya (Ge'ez script)
         ("Hola, ¿dónde puedo aprender alemán en la ciudad?", "es"),
         ("Buongiorno, dove posso imparare il tedesco?", "it"),
+        ("Dzień dobry, szukam kursu niemieckiego", "pl"),
+        ("Silav, ez li kursa almanî digerim", "ku-kmr"),
+        ("Здравейте, търся курс по немски", "bg"),
     ],
 )
 def test_recognises_languages_the_bot_does_not_speak(
@@ -53,6 +56,21 @@ def test_recognises_languages_the_bot_does_not_speak(
 def test_text_without_letters_is_undetermined(detector: LanguageDetector) -> None:
     for text in ("", "   ", "12345", "👍👍", "?!"):
         assert detector.detect(text).language == UNDETERMINED
+
+
+def test_keyboard_mash_keeps_the_users_language(detector: LanguageDetector) -> None:
+    """Words of no language we know say nothing: the user's language, not a random one."""
+    for text in ("sdfkjh sdkfj", "zxcvbnm", "aaaaaaaa", "ghjkl ghjkl"):
+        assert detector.detect(text).language == UNDETERMINED
+        assert detector.detect(text, previous="uk").language == "uk"
+        assert detector.detect(text, ui_language="fr").language == "fr"
+
+
+def test_the_phone_language_hints_at_a_language_the_bot_does_not_speak(
+    detector: LanguageDetector,
+) -> None:
+    assert detector.detect("سلام").language in ("ar", "fa")
+    assert detector.detect("سلام", ui_language="ps").language == "ps"
 
 
 def test_the_previous_language_decides_a_message_without_much_evidence(

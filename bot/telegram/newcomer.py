@@ -46,7 +46,7 @@ def markup_after(assistant: Assistant, key: str, language: str) -> InlineKeyboar
         return keyboards.map_link(catalogue, language)
     if key in TOPIC_BUTTONS_AFTER:
         return keyboards.topics(catalogue, language)
-    if key == "choose_language":
+    if key in ("choose_language", "unsupported_language"):
         return keyboards.languages(catalogue)
     if key == "forget_confirm":
         return keyboards.forget_confirmation(catalogue, language)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.answers import DATA_DIR
+from bot.language import other_languages
 from bot.store import Counts, Question
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, shorten, telegram_length
 
@@ -60,7 +61,11 @@ class StaffTexts:
         return str(self.raw["dismissals"].get(label) or self.topic(label))
 
     def language(self, code: str) -> str:
-        return str(self.raw["languages"].get(code, code))
+        """The language's name in German: one of ours, or one the bot recognises."""
+        if code in self.raw["languages"]:
+            return str(self.raw["languages"][code])
+        other = other_languages().get(code)
+        return other.name if other else code
 
     def reason(self, reason: str) -> str:
         return str(self.raw["reasons"].get(reason, reason))
