@@ -1,8 +1,10 @@
-"""How good is the assistant? Intent and language accuracy on the held-out set, per language.
+"""How good is the assistant? Intent and language accuracy on the two held-out sets, per
+language, and how well it recognises languages it does not speak.
 
-`make evaluate` prints the report; tests/test_evaluation.py holds the floors CI enforces.
-Every message goes through `Assistant.handle`, exactly as a newcomer's would, with no prior
-knowledge of the user (no previous language, no phone language): the hardest case.
+`make evaluate` prints the report with the targets; tests/test_with_model.py holds the floors CI
+enforces. Every message goes through `Assistant.handle`, exactly as a newcomer's would, with no
+prior knowledge of the user (no previous language, no phone language): the hardest case. Language
+detection is also measured with the phone set to the message's language, as most newcomers' are.
 """
 
 from __future__ import annotations
@@ -14,26 +16,54 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from bot.assistant import Assistant, Incoming
-from bot.language import SUPPORTED
+from bot.language import SUPPORTED, UNDETERMINED, LanguageDetector
 from bot.nlu import FALLBACK_INTENT, TRAINED_MODEL_PATH
-from bot.nlu_data import Example, held_out_examples
+from bot.nlu_data import (
+    HELD_OUT_SETS,
+    RASA_PROJECT_DIR,
+    Example,
+    all_held_out_examples,
+    read_examples,
+)
 from bot.settings import Settings
 
 OUT_OF_SCOPE = "out_of_scope"
 # A model is refused when it loses more held-out messages than chance would explain this often.
 REGRESSION_SIGNIFICANCE = 0.05
 # A message of at most this many words counts as "short" in the language figures.
-SHORT_WORDS = 3
+SHORT_WORDS = 2
+# Messages in languages the bot does not speak, and keyboard mash: never trained on.
+OTHER_LANGUAGES_PATH = RASA_PROJECT_DIR / "tests" / "unsupported_languages.yml"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the held-out set of newcomers' questions (personas) must show."""
+
+    name: str
+    value: Callable[[Report, OtherLanguagesReport], float]
+    at_least: float | None = None
+    at_most: float | None = None
+
+    def met(self, report: Report, others: OtherLanguagesReport) -> bool:
+        value = self.value(report, others)
+        return (self.at_least is None or value >= self.at_least) and (
+            self.at_most is None or value <= self.at_most
+        )
 
 
 @dataclass(frozen=True)
 class Outcome:
     example: Example
     intent: str
-    language: str
+    language: str  # detected from the text alone
     reply_language: str
+    language_with_phone: str | None = None  # detected with the phone set to the language
 
     @property
     def correct(self) -> bool:
@@ -83,12 +113,21 @@ class Report:
         return self.rate(self.select(language), "confidently_wrong")
 
     def fallback_rate(self, language: str | None = None) -> float:
-        outcomes = self.select(language)
-        return sum(o.intent == FALLBACK_INTENT for o in outcomes) / len(outcomes)
+        """Questions the bot could have answered, but said it was not sure."""
+        outcomes = [o for o in self.select(language) if o.example.intent != OUT_OF_SCOPE]
+        fell_back = sum(o.intent == FALLBACK_INTENT for o in outcomes)
+        return fell_back / len(outcomes) if outcomes else 0.0
 
-    def language_accuracy(self, language: str | None = None, short: bool | None = None) -> float:
+    def worst_intent_accuracy(self) -> float:
+        return min(self.intent_accuracy(language) for language in self.languages())
+
+    def language_accuracy(
+        self, language: str | None = None, short: bool | None = None, phone: bool = False
+    ) -> float:
         outcomes = [o for o in self.select(language) if short is None or o.short == short]
-        hits = sum(o.language == o.example.language for o in outcomes)
+        hits = sum(
+            (o.language_with_phone if phone else o.language) == o.example.language for o in outcomes
+        )
         return hits / len(outcomes) if outcomes else 0.0
 
     def confusions(self, top: int = 12) -> list[tuple[tuple[str, str], int]]:
@@ -101,16 +140,72 @@ async def evaluate(assistant: Assistant, examples: list[Example]) -> Report:
     started = time.perf_counter()
     for example in examples:
         reply = await assistant.handle(Incoming(example.text))
-        report.outcomes.append(Outcome(example, reply.intent, reply.language, reply.reply_language))
+        with_phone = assistant.detector.detect(example.text, ui_language=example.language)
+        report.outcomes.append(
+            Outcome(
+                example, reply.intent, reply.language, reply.reply_language, with_phone.language
+            )
+        )
     report.seconds = time.perf_counter() - started
     return report
 
 
-def format_report(report: Report) -> str:
+@dataclass
+class OtherLanguagesReport:
+    """Messages in languages the bot does not speak (recognised as such?) and keyboard mash
+    (undetermined, or the user's own language?)."""
+
+    detected: dict[str, list[str]] = field(default_factory=dict)  # label -> detected languages
+    mash: list[str] = field(default_factory=list)  # detected from the text alone
+    mash_with_phone: list[str] = field(default_factory=list)  # … with a German phone
+
+    def recognised(self, language: str | None = None) -> float:
+        detected = [
+            code
+            for label, codes in self.detected.items()
+            if language in (None, label)
+            for code in codes
+        ]
+        return sum(code not in SUPPORTED for code in detected) / len(detected)
+
+
+def evaluate_other_languages(
+    detector: LanguageDetector, path: Path = OTHER_LANGUAGES_PATH
+) -> OtherLanguagesReport:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return OtherLanguagesReport(
+        detected={
+            code: [detector.detect(text).language for text in entry["messages"]]
+            for code, entry in data["languages"].items()
+        },
+        mash=[detector.detect(text).language for text in data["gibberish"]],
+        mash_with_phone=[detector.detect(t, ui_language="de").language for t in data["gibberish"]],
+    )
+
+
+# The targets, on the held-out set the model was not built from (personas).
+TARGETS = (
+    Target("intent accuracy, worst language", lambda r, o: r.worst_intent_accuracy(), 0.97),
+    Target("in-scope questions that fall back", lambda r, o: r.fallback_rate(), at_most=0.03),
+    Target("confidently wrong answers", lambda r, o: r.confidently_wrong(), at_most=0.01),
+    Target("other languages recognised as such", lambda r, o: o.recognised(), 0.90),
+    Target(
+        "our languages detected (phone set)", lambda r, o: r.language_accuracy(phone=True), 0.985
+    ),
+    Target(
+        "our languages, 1-2 words (phone set)",
+        lambda r, o: r.language_accuracy(short=True, phone=True),
+        0.96,
+    ),
+)
+
+
+def format_report(report: Report, name: str = "") -> str:
     lines = [
-        f"Held-out set: {len(report.outcomes)} messages, answered in {report.seconds:.1f} s",
+        f"Held-out set {name}: {len(report.outcomes)} messages, answered in {report.seconds:.1f} s",
         "",
-        "lang  n    intent  hard    wrong*  fallback  language  lang(short)",
+        "                            ----- language detected -----",
+        "lang  n    intent  hard    wrong*  fallback*  text   1-2 words  phone  1-2 words",
     ]
     languages = report.languages()
     for language in [*languages, None]:
@@ -120,13 +215,16 @@ def format_report(report: Report) -> str:
             f"{report.intent_accuracy(language):6.1%}  "
             f"{report.intent_accuracy(language, hard=True):6.1%}  "
             f"{report.confidently_wrong(language):6.1%}  "
-            f"{report.fallback_rate(language):8.1%}  "
-            f"{report.language_accuracy(language):8.1%}  "
-            f"{report.language_accuracy(language, short=True):8.1%}"
+            f"{report.fallback_rate(language):7.1%}  "
+            f"{report.language_accuracy(language):6.1%}  "
+            f"{report.language_accuracy(language, short=True):6.1%}  "
+            f"{report.language_accuracy(language, phone=True):6.1%}  "
+            f"{report.language_accuracy(language, short=True, phone=True):6.1%}"
         )
     lines += [
         "",
-        "* wrong: the bot answered, and with the wrong topic (an honest fallback is not counted).",
+        "* wrong: the bot answered, and with the wrong topic (an honest fallback is not counted);",
+        '  fallback: questions about our topics that got "not sure" (of those questions).',
         "",
         "Most frequent confusions (label -> answered as):",
     ]
@@ -144,12 +242,44 @@ def format_report(report: Report) -> str:
 
 
 async def evaluate_model(settings: Settings, model_path: Path) -> Report:
-    """The held-out report of one model file, loaded in this process, with a throwaway store."""
+    """The report of one model file on both held-out sets together, loaded in this process,
+    with a throwaway store."""
     from bot.runtime import running_assistant
 
     only_this_model = replace(settings, model_path=model_path, rasa_url=None)
     async with running_assistant(only_this_model, ":memory:") as assistant:
-        return await evaluate(assistant, held_out_examples())
+        return await evaluate(assistant, all_held_out_examples())
+
+
+def format_other_languages(others: OtherLanguagesReport) -> str:
+    lines = ["Languages the bot does not speak (text alone): recognised as not ours"]
+    for label, detected in others.detected.items():
+        found = Counter(detected).most_common(3)
+        lines.append(
+            f"  {label:7} {others.recognised(label):6.1%}  "
+            + ", ".join(f"{code} {count}" for code, count in found)
+        )
+    lines.append(f"  all     {others.recognised():6.1%}")
+    mash = Counter(others.mash).most_common(4)
+    lines.append(
+        f"Keyboard mash: undetermined {others.mash.count(UNDETERMINED)}/{len(others.mash)} "
+        f"({', '.join(f'{c} {n}' for c, n in mash)}); with a German phone, German "
+        f"{others.mash_with_phone.count('de')}/{len(others.mash_with_phone)}"
+    )
+    return "\n".join(lines)
+
+
+def format_targets(report: Report, others: OtherLanguagesReport) -> str:
+    lines = ["Targets (held-out set personas):"]
+    for target in TARGETS:
+        bound = (
+            f">= {target.at_least:.1%}"
+            if target.at_least is not None
+            else f"<= {target.at_most:.1%}"
+        )
+        mark = "ok " if target.met(report, others) else "NOT"
+        lines.append(f"  {mark} {target.name:40} {target.value(report, others):6.1%}  ({bound})")
+    return "\n".join(lines)
 
 
 def regressions(old: Report, new: Report) -> list[str]:
@@ -209,9 +339,22 @@ def same_file(first: Path, second: Path) -> bool:
 
 
 async def main(settings: Settings) -> int:
-    """The trained model's report; beside the live model's when that one is different."""
-    report = await evaluate_model(settings, TRAINED_MODEL_PATH)
-    print(format_report(report))
+    """The trained model's report on both held-out sets, the languages it does not speak, the
+    targets; and beside the live model's when that one is different."""
+    from bot.runtime import running_assistant
+
+    only_this_model = replace(settings, model_path=TRAINED_MODEL_PATH, rasa_url=None)
+    async with running_assistant(only_this_model, ":memory:") as assistant:
+        reports = {
+            name: await evaluate(assistant, read_examples(path))
+            for name, path in HELD_OUT_SETS.items()
+        }
+        others = evaluate_other_languages(assistant.detector)
+    for name, report in reports.items():
+        print(format_report(report, name) + "\n")
+    print(format_other_languages(others) + "\n")
+    print(format_targets(reports["personas"], others))
+    report = Report([o for r in reports.values() for o in r.outcomes])
     live = settings.model_path
     if live.exists() and not same_file(live, TRAINED_MODEL_PATH):
         print(f"\nIntent accuracy, live model ({live}) vs newly trained ({TRAINED_MODEL_PATH}):")
