@@ -64,6 +64,7 @@ class Outcome:
     language: str  # detected from the text alone
     reply_language: str
     language_with_phone: str | None = None  # detected with the phone set to the language
+    confidence: float = 0.0  # the model's confidence in `intent`
 
     @property
     def correct(self) -> bool:
@@ -143,7 +144,12 @@ async def evaluate(assistant: Assistant, examples: list[Example]) -> Report:
         with_phone = assistant.detector.detect(example.text, ui_language=example.language)
         report.outcomes.append(
             Outcome(
-                example, reply.intent, reply.language, reply.reply_language, with_phone.language
+                example,
+                reply.intent,
+                reply.language,
+                reply.reply_language,
+                with_phone.language,
+                reply.confidence,
             )
         )
     report.seconds = time.perf_counter() - started

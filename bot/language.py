@@ -10,8 +10,7 @@
    the languages it does not speak (`data/other_languages.yml`), so that "Dzień dobry" is Polish,
    not Ukrainian. Words that are in no language's n-grams ("xqzt blorf") say nothing: such a text
    is undetermined and the reply keeps the user's language.
-3. For longer Latin-script texts, **lingua** confirms languages we do not speak that it knows.
-4. **Priors**: the language the user wrote in last time, and Telegram's `language_code` (also when
+3. **Priors**: the language the user wrote in last time, and Telegram's `language_code` (also when
    it is a language the bot does not speak). Short messages ("ok", "Deutschkurs?") carry little
    evidence, so the priors decide; long ones overrule them.
 
@@ -27,7 +26,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -131,16 +130,8 @@ UI_LANGUAGE_BONUS = 4.0
 MIN_OTHER_LANGUAGE_CONFIDENCE = 0.8
 MIN_OTHER_LANGUAGE_CONFIDENCE_SHORT = 0.95
 SHORT_WORDS = 2
-# lingua decides "a language we do not speak" only for texts with enough words to be sure.
-MIN_WORDS_FOR_LINGUA = 3
-MIN_LINGUA_CONFIDENCE = 0.75
 # Below this share of known character trigrams, a word is no language we know ("xqzt", "asdfgh").
 MIN_KNOWN_TRIGRAMS = 0.5
-# What lingua calls the languages we recognise (it has no Kurdish, Pashto, Tigrinya, Uzbek).
-LINGUA_CODES: dict[str, str] = {
-    "es": "es", "it": "it", "pt": "pt", "pl": "pl", "nl": "nl", "ro": "ro", "sq": "sq",
-    "so": "so", "sw": "sw", "vi": "vi", "hr": "sh", "bs": "sh", "sr": "sh",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -315,32 +306,6 @@ class LanguageDetector:
             for code in language.telegram
         }
 
-    @cached_property
-    def _lingua(self) -> Any:
-        from lingua import IsoCode639_1, LanguageDetectorBuilder
-
-        codes = [*NATIVE_LATIN, *LINGUA_CODES]
-        # All at once: loaded on demand, they would stall the first Latin-script message ~2 s.
-        return (
-            LanguageDetectorBuilder.from_iso_codes_639_1(
-                *(IsoCode639_1.from_str(code) for code in codes)
-            )
-            .with_preloaded_language_models()
-            .build()
-        )
-
-    def warm_up(self) -> None:
-        """Load lingua's language models now (about 2 s), not at the first message needing them."""
-        _ = self._lingua
-
-    def _lingua_says_other(self, text: str) -> tuple[str, float] | None:
-        """A Latin-script language we do not speak, if lingua is sure of it."""
-        best = self._lingua.compute_language_confidence_values(text)[0]
-        code = str(best.language.iso_code_639_1.name).lower()
-        if code not in LINGUA_CODES or best.value < MIN_LINGUA_CONFIDENCE:
-            return None
-        return LINGUA_CODES[code], float(best.value)
-
     def _hinted(self, ui_language: str | None, languages: list[str]) -> str | None:
         """The language of this script that the phone's language points to, if any."""
         if ui_language in languages:
@@ -403,8 +368,4 @@ class LanguageDetector:
             )
             if ours is not None:
                 best, source = ours, "ours unless sure"
-        if script == "latin" and len(words) >= MIN_WORDS_FOR_LINGUA:
-            other = self._lingua_says_other(" ".join(words))
-            if other:
-                return Detection(*other, "lingua")
         return Detection(best, posterior[best], source)

@@ -27,11 +27,10 @@ async def running_assistant(
 ) -> AsyncIterator[Assistant]:
     """The assistant with its NLU client and database open; closed again on exit. `staff`: a
     staff group reads the questions the assistant cannot answer (only the Telegram bot has one)."""
-    detector = LanguageDetector()
-    # In a thread from now on, while the NLU model loads.
-    warming = asyncio.get_running_loop().run_in_executor(None, detector.warm_up)
+    # The language detector learns its n-grams (a few seconds) in a thread while the model loads.
+    learning = asyncio.get_running_loop().run_in_executor(None, LanguageDetector)
     nlu = open_nlu(settings)
-    await warming
+    detector = await learning
     store = await Store.open(database_path or settings.database_path)
     try:
         catalogue = Catalogue(retention_days=settings.retention_days)

@@ -1,5 +1,5 @@
-"""Language detection on the held-out set: ours (with and without priors) against langdetect and
-lingua alone. The figures in docs/language-detection.md come from this script.
+"""Language detection on both held-out sets: ours (with and without priors) against langdetect
+alone. The figures in docs/language-detection.md come from this script.
 
 Usage: python scripts/compare_language_detectors.py
 """
@@ -11,11 +11,10 @@ import time
 from collections.abc import Callable
 
 from langdetect import DetectorFactory, LangDetectException, detect
-from lingua import IsoCode639_1, LanguageDetectorBuilder
 
 from bot.evaluate import SHORT_WORDS
 from bot.language import SUPPORTED, UNDETERMINED, LanguageDetector
-from bot.nlu_data import Example, held_out_examples
+from bot.nlu_data import Example, all_held_out_examples
 
 
 def langdetect_alone(text: str) -> str:
@@ -27,21 +26,13 @@ def langdetect_alone(text: str) -> str:
 
 def main() -> None:
     DetectorFactory.seed = 0
-    examples = held_out_examples()
+    examples = all_held_out_examples()
     rng = random.Random(0)
     other = {id(e): rng.choice([c for c in SUPPORTED if c != e.language]) for e in examples}
     ours = LanguageDetector()
-    lingua = LanguageDetectorBuilder.from_iso_codes_639_1(
-        *(IsoCode639_1.from_str(code) for code in SUPPORTED)
-    ).build()
-
-    def lingua_alone(text: str) -> str:
-        found = lingua.detect_language_of(text)
-        return found.iso_code_639_1.name.lower() if found else UNDETERMINED
 
     detectors: list[tuple[str, Callable[[Example], str]]] = [
         ("langdetect alone (seeded)", lambda e: langdetect_alone(e.text)),
-        ("lingua alone (8 languages)", lambda e: lingua_alone(e.text)),
         ("ours, text only", lambda e: ours.detect(e.text).language),
         (
             "ours, phone set to the language",

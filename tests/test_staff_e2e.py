@@ -188,7 +188,9 @@ async def test_a_newcomer_who_blocked_the_bot_is_reported_in_the_group(
     emulator: Emulator,
 ) -> None:
     newcomer = new_user()
-    post = await ask_unanswerable(emulator, newcomer, "Lernen Vokabeln Gruppe Nachmittag")
+    post = await ask_unanswerable(
+        emulator, newcomer, "Wie wird das Wetter am Wochenende in Villingen"
+    )
     emulator.blocked.add(newcomer.id)
     await emulator.send(ANNA, chat=GROUP.as_chat(), reply_to=post, text="Hallo!")
     await emulator.wait_for(

@@ -86,3 +86,11 @@ def test_a_confirmation_keeps_the_answer_within_the_limit() -> None:
     assert texts.delivered(12, "Anna", "Rufen Sie an.", "text").endswith("Rufen Sie an.")
     assert telegram_length(texts.delivered(12, "Anna", "😀" * 4000, "text")) <= 4096
     assert "Sprachnachricht von Anna" in texts.delivered(12, "Anna", None, "voice")
+
+
+def test_a_language_the_bot_does_not_speak_is_named_for_staff() -> None:
+    texts = StaffTexts()
+    assert texts.language("ku-kmr") == "Kurdisch (Kurmanji)"
+    assert texts.language("ps") == "Paschtu"
+    assert texts.language("ar") == "Arabisch"
+    assert "Kurdisch (Sorani)" in texts.post(question(language="ku-ckb"))

@@ -10,7 +10,7 @@ import pytest
 
 from bot.answers import Catalogue
 from bot.store import Store
-from tests.helpers import ANNA, GROUP, staff_env
+from tests.helpers import ANNA, GROUP, post_of, staff_env
 from tests.telegram_emulator import TEST_TOKEN, Emulator, User, serving_a_bot
 
 pytestmark = pytest.mark.model
@@ -213,3 +213,15 @@ async def test_forged_button_data_is_ignored(emulator: Emulator) -> None:
     messages = await emulator.wait_for_messages(user.id, 2)
     assert len(messages) == 2  # nothing came back for the forged presses
     assert messages[1]["text"] == Catalogue(retention_days=90).render("privacy", "de")
+
+
+async def test_a_language_the_bot_does_not_speak_gets_the_language_buttons_and_reaches_staff(
+    emulator: Emulator,
+) -> None:
+    user = new_user("pl")  # a phone in Polish: a hint, not an answer language
+    await emulator.send(user, text="Dzień dobry, szukam kursu niemieckiego dla żony")
+    reply = await last_reply(emulator, user, 1)
+    assert reply["text"] == CATALOGUE.unsupported_language_answer()
+    assert buttons(reply) == [f"lang:{code}" for code in CATALOGUE.codes]
+    post = await emulator.wait_for(post_of(emulator, "szukam kursu niemieckiego"))
+    assert "Sprache: Polnisch" in post["text"]
