@@ -23,6 +23,11 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # they keep "+49 7721 82-2153" or an e-mail address in its own order instead of reshuffling it.
 LTR_ISOLATE = "\u2066"
 POP_ISOLATE = "\u2069"
+# "First strong isolate": a language's name in a list keeps its own direction, whatever the text
+# around it ("العربية, فارسی" in an English sentence stays in that order).
+FIRST_STRONG_ISOLATE = "\u2068"
+# A slash command in a right-to-left text: isolated, or "/language" shows as "language/".
+_COMMAND = re.compile(r"(?<![\w/])/[a-z_]+")
 
 # Keys every language must have, besides one per intent of the NLU domain.
 EXTRA_KEYS = (
@@ -109,14 +114,22 @@ class Catalogue:
         return list(self.languages)
 
     def facts(self) -> dict[str, str]:
-        """The office facts as shown to people: the phone numbers in international form."""
+        """The office facts as shown to people: the phone numbers in international form, and the
+        address as one piece (isolated as one unit in right-to-left texts)."""
         shown = dict(self.office)
         shown["phone"] = international_phone(self.office["phone"])
         shown["fax"] = international_phone(self.office["fax"])
+        shown["address"] = (
+            f"{self.office['street']}, {self.office['postcode']} {self.office['city']}"
+        )
         return shown
 
     def language_list(self) -> str:
-        return ", ".join(language.name for language in self.languages.values())
+        """The languages' own names, each isolated: in any text, they keep this order."""
+        return ", ".join(
+            f"{FIRST_STRONG_ISOLATE}{language.name}{POP_ISOLATE}"
+            for language in self.languages.values()
+        )
 
     def text(self, key: str, language: str) -> str:
         """The raw template; German (the fallback) when the language lacks it."""
@@ -148,7 +161,10 @@ class Catalogue:
         facts["languages"] = self.language_list()
         facts["retention_days"] = str(self.retention_days)
         facts["contact_card"] = self.text("contact_card", language).format(**facts)
-        return self.text(key, language).format(**facts, **values).strip()
+        text = self.text(key, language).format(**facts, **values).strip()
+        if self.languages.get(language, self.languages[self.fallback]).rtl:
+            text = _COMMAND.sub(lambda match: isolate(match[0]), text)
+        return text
 
     def isolator(self, language: str) -> Callable[[str], str]:
         """Wraps a left-to-right value for a text in `language` (unchanged in ltr languages)."""
@@ -158,8 +174,7 @@ class Catalogue:
 
     def map_url(self) -> str:
         """A map search for the office's address: no coordinates of our own to get wrong."""
-        address = f"{self.office['street']}, {self.office['postcode']} {self.office['city']}"
-        return "https://www.openstreetmap.org/search?query=" + quote(address)
+        return "https://www.openstreetmap.org/search?query=" + quote(self.facts()["address"])
 
     def unsupported_language_answer(self) -> str:
         """For a language the bot does not speak: German, then English, with the language list."""

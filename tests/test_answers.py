@@ -27,7 +27,7 @@ INTENTS = domain_intents()
 KEYS = [*INTENTS, *EXTRA_KEYS, *TELEGRAM_KEYS]
 ALLOWED_PLACEHOLDERS = {
     "department", "division", "street", "postcode", "city", "phone", "fax", "email",
-    "contact_person", "contact_card", "languages", "retention_days",
+    "contact_person", "contact_card", "languages", "retention_days", "address",
     # data/privacy.yml
     "controller", "data_protection_officer", "legal_basis", "supervisory_authority",
     "supervisory_authority_url",
