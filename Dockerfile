@@ -5,7 +5,10 @@ FROM python:3.12-slim AS bot
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 COPY requirements-bot.txt .
-RUN pip install --no-cache-dir -r requirements-bot.txt \
+# DejaVu Sans: the font of /stats' chart (every letter of German).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir -r requirements-bot.txt \
     && useradd --system --uid 10001 --home /app bot \
     && mkdir /data && chown bot /data
 # Run from the source tree (python -m bot): the code finds data/ and rasa_project/ (the language

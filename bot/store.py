@@ -779,6 +779,25 @@ class Store:
                 by_topic[row["topic"]] = by_topic.get(row["topic"], 0) + row["n"]
         return Counts(by_language, by_topic, events)
 
+    async def daily_messages(self, since: str) -> list[tuple[str, str, int]]:
+        """(day, language, messages) from `since` (an ISO date) on: counts only."""
+        rows = await self._all(
+            "SELECT day, language, SUM(count) FROM counts WHERE event = 'message' AND day >= ? "
+            "GROUP BY day, language",
+            since,
+        )
+        return [(row[0], row[1], int(row[2])) for row in rows]
+
+    async def questions_since(self, since: str) -> list[tuple[str, str, str]]:
+        """(created day, status, topic) of the questions kept from `since` on: the topic staff
+        chose, else the reason it came to them. No text."""
+        rows = await self._all(
+            "SELECT substr(created_at, 1, 10), status, COALESCE(label, reason) FROM questions "
+            "WHERE created_at >= ?",
+            since,
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
     async def backup(self, target: Path) -> None:
         """A consistent copy of the database, also while the bot writes (SQLite's backup API)."""
         target.parent.mkdir(parents=True, exist_ok=True)

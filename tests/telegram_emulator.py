@@ -166,6 +166,7 @@ class Emulator:
     migrated: dict[int, int] = field(default_factory=dict)  # old group id -> new supergroup id
     deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat id, message id)
     may_delete: bool = True  # the bot is an administrator who may delete messages in groups
+    uploads: list[bytes] = field(default_factory=list)  # files the bot uploaded (charts)
     _runner: web.AppRunner | None = None
     _closing: bool = False
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -404,8 +405,11 @@ class Emulator:
     async def _send_media(self, kind: str, params: JSON) -> JSON:
         """sendVoice, sendPhoto…, with the file given by file_id (uploads are not emulated)."""
         file_id = params.get(kind)
+        if isinstance(file_id, web.FileField):  # an upload (a chart): Telegram gives it an id
+            self.uploads.append(file_id.file.read())
+            file_id = f"uploaded-{len(self.uploads)}"
         if not isinstance(file_id, str):
-            raise ApiError(400, f"Bad Request: the emulator takes {kind} by file_id only")
+            raise ApiError(400, f"Bad Request: {kind} must be a file id or an upload")
         media = {"file_id": file_id, "file_unique_id": f"unique-{file_id}", **MEDIA[kind]}
         content: JSON = {kind: [media] if kind == "photo" else media}
         if params.get("caption"):

@@ -95,7 +95,7 @@ async def test_rasa_down_slow_and_back_without_a_restart(setup: Setup) -> None:
             None,
         )
     )
-    assert "nicht erreichbar" in post["text"]  # queued for a person, with the reason
+    assert "Technische Störung" in post["text"]  # queued for a person, with the reason
 
     setup.rasa.port, setup.rasa.delay = port, 10.0
     await setup.rasa.start()  # back, but slow: the newcomer does not wait for it

@@ -158,9 +158,12 @@ async def test_inbox_and_stats_in_the_group(emulator: Emulator) -> None:
     assert "Gibt es was für Analphabeten am Sonntag" in page["text"]
     assert f"https://t.me/c/1234567890/{post['message_id']}" in page["text"]
 
+    uploads = len(emulator.uploads)
     await emulator.send(ANNA, chat=GROUP.as_chat(), text="/stats")
     stats = await emulator.wait_for(post_of(emulator, "Statistik"))
     assert "Deutsch:" in stats["text"]
+    await emulator.wait_for(lambda: len(emulator.uploads) > uploads)  # and the chart
+    assert emulator.uploads[-1].startswith(b"\x89PNG")
 
 
 async def test_a_voice_note_is_posted_with_the_recording(emulator: Emulator) -> None:

@@ -317,6 +317,12 @@ class StaffDesk:
             ),
         )
 
+    async def send_photo(self, picture: bytes) -> Message:
+        """A picture for the staff group (a chart: numbers only, nothing to remove later)."""
+        return await self._recorded(
+            self.chat_id, "other", None, lambda: self.bot.send_photo(self.chat_id, picture)
+        )
+
     async def _recorded(
         self,
         chat_id: int,

@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.store import CONFIRMATION, OPEN, STAFF_REPLY
+from bot.store import ANSWERED, CONFIRMATION, DISMISSED, OPEN, STAFF_REPLY, utc_now
 from bot.telegram.common import Context, assistant_of
 from bot.telegram.desk import StaffDesk
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, telegram_length
 from bot.telegram.staff_texts import INBOX_PAGE_SIZE, page_count
+from bot.telegram.stats_chart import Week, chart
 
 logger = logging.getLogger(__name__)
 
+# /stats draws the last eight calendar weeks.
+CHART_WEEKS = 8
 # Callback data: a kind, then numbers of at most nine ASCII digits (no "²", no "١").
 _NUMBER = re.compile(r"[0-9]{1,9}")
 
@@ -187,11 +192,45 @@ async def inbox_command(update: Update, context: Context) -> None:
 
 
 async def stats_command(update: Update, context: Context) -> None:
-    """/stats: counts per language and topic, last 7 and 30 days. Numbers only."""
+    """/stats: counts per language and topic, last 7 and 30 days, and a chart of the last weeks.
+    Numbers only."""
     desk = desk_of(context)
     week, month = await desk.store.counts(7), await desk.store.counts(30)
     open_questions = await desk.store.count_questions(OPEN)
     await desk.send(desk.texts.stats(week, month, open_questions))
+    picture = chart(await weekly(desk, CHART_WEEKS), desk.texts.render("stats_chart_title"))
+    await desk.send_photo(picture)
+
+
+async def weekly(desk: StaffDesk, weeks: int) -> list[Week]:
+    """The last `weeks` calendar weeks (this one included), named in German."""
+    today = utc_now().date()
+    monday = today - timedelta(days=today.weekday())
+    starts = [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    since = starts[0].isoformat()
+    messages: dict[date, Counter[str]] = defaultdict(Counter)
+    topics: dict[date, Counter[str]] = defaultdict(Counter)
+    statuses: dict[date, Counter[str]] = defaultdict(Counter)
+    for day, language, count in await desk.store.daily_messages(since):
+        messages[_monday(day)][desk.texts.language(language)] += count
+    status_names = {OPEN: "offen", ANSWERED: "beantwortet", DISMISSED: "aussortiert"}
+    for day, status, topic in await desk.store.questions_since(since):
+        topics[_monday(day)][desk.texts.label_or_reason(topic)] += 1
+        statuses[_monday(day)][status_names.get(status, status)] += 1
+    return [
+        Week(
+            f"KW {start.isocalendar()[1]}",
+            dict(messages[start]),
+            dict(topics[start]),
+            dict(statuses[start]),
+        )
+        for start in starts
+    ]
+
+
+def _monday(day: str) -> date:
+    moment = date.fromisoformat(day)
+    return moment - timedelta(days=moment.weekday())
 
 
 async def help_command(update: Update, context: Context) -> None:
