@@ -124,9 +124,13 @@ class Catalogue:
         )
         return shown
 
-    def language_list(self) -> str:
-        """The languages' own names, each isolated: in any text, they keep this order."""
-        return ", ".join(
+    def language_list(self, language: str | None = None) -> str:
+        """The languages' own names, each isolated: in any text, they keep this order (with the
+        Arabic comma in a right-to-left text)."""
+        rtl = (
+            language is not None and self.languages.get(language, self.languages[self.fallback]).rtl
+        )
+        return ("، " if rtl else ", ").join(
             f"{FIRST_STRONG_ISOLATE}{language.name}{POP_ISOLATE}"
             for language in self.languages.values()
         )
@@ -158,7 +162,7 @@ class Catalogue:
         ask_office = self.text("privacy_ask_office", language).format(**facts)
         for name, value in self.privacy.items():
             facts[name] = ask_office if value is None else isolate(value)
-        facts["languages"] = self.language_list()
+        facts["languages"] = self.language_list(language)
         facts["retention_days"] = str(self.retention_days)
         facts["contact_card"] = self.text("contact_card", language).format(**facts)
         text = self.text(key, language).format(**facts, **values).strip()
