@@ -123,10 +123,13 @@ class InProcessNlu:
 
         # Rasa's structured logger prints every parsed message (its text) at DEBUG by default.
         configure_structlog(logging.WARNING)
-        # The model names the project's custom components (rasa_project/components/).
-        if str(RASA_PROJECT_DIR) not in sys.path:
-            sys.path.insert(0, str(RASA_PROJECT_DIR))
+        _components_on_path()
         return cls(_load_agent(model_path), model_path)
+
+    @property
+    def agent(self) -> Any:
+        """The loaded Rasa agent (tests compare its components with Rasa's own)."""
+        return self._agent
 
     async def parse(self, text: str) -> NluResult:
         future = asyncio.get_running_loop().create_future()
@@ -192,26 +195,18 @@ def import_rasa() -> None:
     asyncio.set_event_loop_policy(policy)
 
 
-def _parse_texts(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
-    """What `Agent.parse_message` does for one text, for several at once: Rasa's graph and its
-    components take a list of messages, the Agent's API only one. (A dialogue tracker, which
-    parse_message also builds, is only read by dialogue policies; this model has none.)"""
-    from rasa.core.channels.channel import UserMessage
-    from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+def _components_on_path() -> None:
+    """The model names the project's own components (rasa_project/components/): importable."""
+    if str(RASA_PROJECT_DIR) not in sys.path:
+        sys.path.insert(0, str(RASA_PROJECT_DIR))
 
-    processor = agent.processor
-    target = processor.model_metadata.nlu_target
-    results = processor.graph_runner.run(
-        inputs={
-            PLACEHOLDER_MESSAGE: [UserMessage(text) for text in texts],
-            PLACEHOLDER_TRACKER: None,
-        },
-        targets=[target],
-    )
-    parsed = [message.as_dict(only_output_properties=True) for message in results[target]]
-    if len(parsed) != len(texts):
-        raise RuntimeError(f"the model returned {len(parsed)} results for {len(texts)} texts")
-    return parsed
+
+def _parse_texts(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
+    """Several texts through the model at once (Rasa's API parses one at a time)."""
+    _components_on_path()
+    from components.rasa_internals import parse_batch
+
+    return parse_batch(agent, texts)
 
 
 def _load_agent(model_path: Path) -> Any:

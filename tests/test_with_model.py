@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import os
 import subprocess
@@ -154,3 +155,26 @@ def test_terminal_chat_answers_in_the_language_written(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "bot [uk]>" in done.stdout
     assert "+49 7721 82-2153" in done.stdout
+
+
+def test_the_batched_diet_scores_exactly_as_rasas_own_diet(model_nlu: InProcessNlu) -> None:
+    """components/batched_diet.py predicts a batch in one network call: on both held-out sets,
+    every message gets the same ranking as from Rasa's own DIETClassifier.process (one call per
+    message)."""
+    from components.rasa_internals import components_of, run_until
+    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+
+    names = list(components_of(model_nlu.agent))
+    diet_node = next(name for name in names if "BatchedDIETClassifier" in name)
+    diet = components_of(model_nlu.agent)[diet_node]
+    texts = [example.text for example in all_held_out_examples()]
+    featurized = run_until(model_nlu.agent, texts, names[names.index(diet_node) - 1])
+    batched = diet.process(copy.deepcopy(featurized))
+    own = DIETClassifier.process(diet, copy.deepcopy(featurized))
+    assert len(batched) == len(own) == len(texts)
+    for ours, theirs in zip(batched, own, strict=True):
+        assert [r["name"] for r in ours.get("intent_ranking")] == [
+            r["name"] for r in theirs.get("intent_ranking")
+        ]
+        for a, b in zip(ours.get("intent_ranking"), theirs.get("intent_ranking"), strict=True):
+            assert a["confidence"] == pytest.approx(b["confidence"], abs=1e-5)
