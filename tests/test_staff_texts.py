@@ -78,7 +78,7 @@ def test_a_post_fits_in_one_message_as_telegram_counts_it() -> None:
     """Telegram counts UTF-16 units: 2,500 emoji are 5,000, over its limit of 4,096."""
     post = StaffTexts().post(question(text="🙏" * 2500))
     assert telegram_length(post) <= MAX_MESSAGE_LENGTH and "…" in post
-    assert "Frage #12" in post and "Auf diese Nachricht antworten" in post
+    assert "Frage #12" in post and "Antworten Sie auf diese Nachricht" in post
 
 
 def test_a_confirmation_keeps_the_answer_within_the_limit() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.assistant import Assistant
@@ -22,3 +22,26 @@ def user_of(update: Update) -> tuple[str, str | None]:
     user = update.effective_user
     assert chat is not None
     return str(chat.id), user.language_code if user else None
+
+
+# Attribute of telegram.Message -> the kind we record; checked in this order.
+MEDIA_KINDS = (
+    "voice",
+    "audio",
+    "video_note",
+    "video",
+    "photo",
+    "animation",
+    "document",
+    "sticker",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+)
+
+
+def media_kind(message: Message) -> str:
+    """What a message that is not text carries: "voice", "photo", "sticker"…, or "other"."""
+    return next((kind for kind in MEDIA_KINDS if getattr(message, kind, None)), "other")

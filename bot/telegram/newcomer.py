@@ -19,7 +19,7 @@ from bot.assistant import RATED_INTENTS, Assistant, Incoming, Media, question_su
 from bot.flood import FLOOD_LIMIT, FLOOD_SECONDS, FloodGuard, Verdict
 from bot.store import UserData
 from bot.telegram import keyboards
-from bot.telegram.common import Context, assistant_of, user_of
+from bot.telegram.common import Context, assistant_of, media_kind, user_of
 from bot.telegram.keyboards import TOPICS, parse_callback
 from bot.telegram.limits import split_for_telegram
 from bot.telegram.staff import wake_desk
@@ -254,26 +254,8 @@ async def feedback(update: Update, context: Context) -> None:
         await message.reply_text(reply.text)
 
 
-# Attribute of telegram.Message -> the kind we record; checked in this order.
-MEDIA_KINDS = (
-    "voice",
-    "audio",
-    "video_note",
-    "video",
-    "photo",
-    "animation",
-    "document",
-    "sticker",
-    "location",
-    "venue",
-    "contact",
-    "poll",
-    "dice",
-)
-
-
 def media_of(message: Message) -> Media:
-    kind = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
+    kind = media_kind(message)
     attachment = message.effective_attachment
     if isinstance(attachment, tuple):  # photos come in several sizes: keep the largest
         attachment = attachment[-1] if attachment else None

@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.store import ANSWERED, CONFIRMATION, DISMISSED, OPEN, STAFF_REPLY, utc_now
-from bot.telegram.common import Context, assistant_of
+from bot.telegram.common import Context, assistant_of, media_kind
 from bot.telegram.desk import StaffDesk
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, telegram_length
 from bot.telegram.staff_texts import INBOX_PAGE_SIZE, page_count
@@ -108,10 +108,7 @@ async def reply(update: Update, context: Context) -> None:
         message.chat.id, message.message_id, STAFF_REPLY, question.id
     )
     logger.info("Staff reply to question %d delivered", question.id)
-    kind = next(
-        (k for k in ("voice", "photo", "document", "video", "audio") if getattr(message, k, None)),
-        "document",
-    )
+    kind = media_kind(message)
     await desk.send(
         desk.texts.delivered(question.id, name, text, kind),
         kind=CONFIRMATION,
@@ -150,11 +147,9 @@ async def button(update: Update, context: Context) -> None:
         await desk.show_media(question, message.message_id)
         return
     await desk.store.label_question(question.id, callback.value, query.from_user.full_name)
-    await query.answer(
-        desk.texts.render(
-            "labelled", label=desk.texts.label(callback.value), name=query.from_user.full_name
-        )
-    )
+    key = "dismissed" if callback.value in desk.texts.dismissals else "labelled"
+    label, name = desk.texts.label(callback.value), query.from_user.full_name
+    await query.answer(desk.texts.render(key, label=label, name=name))
     await message.edit_reply_markup(desk.keyboard(replace(question, label=callback.value)))
 
 

@@ -102,7 +102,9 @@ class StaffTexts:
         """The group's record of a staff answer: its text (the bot can empty it later), or the
         kind of file that was sent."""
         if text is None:
-            return self.render("delivered_media", id=question_id, name=name, kind=self.reason(kind))
+            # A team member's document may be any file, not only the PDFs newcomers can send.
+            what = self.render("any_file") if kind == "document" else self.reason(kind)
+            return self.render("delivered_media", id=question_id, name=name, kind=what)
         room = self._room("delivered", id=question_id, name=name)
         return self.render("delivered", id=question_id, name=name, text=shorten(text, room))
 

@@ -56,9 +56,12 @@ def chart(weeks: list[Week], title: str) -> bytes:
     panels = (
         ("Nachrichten an den Bot, nach Sprache", [w.messages_by_language for w in weeks], None),
         ("Fragen an das Team, nach Thema", [w.questions_by_topic for w in weeks], None),
-        ("Fragen an das Team: beantwortet oder offen", [w.questions_by_status for w in weeks],
-         STATUS_COLOURS),
-    )  # fmt: skip
+        (
+            "Fragen an das Team: beantwortet, offen oder aussortiert",
+            [w.questions_by_status for w in weeks],
+            STATUS_COLOURS,
+        ),
+    )
     for number, (heading, series, colours) in enumerate(panels):
         top = 70 + number * PANEL_HEIGHT
         _panel(draw, top, heading, [w.label for w in weeks], series, colours)
