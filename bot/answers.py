@@ -35,13 +35,14 @@ EXTRA_KEYS = (
     "file_not_passed_on", "privacy_ask_office",
     # The versions of texts that promise a person's answer, for a bot without a staff group.
     "nlu_fallback_no_staff", "help_no_staff", "bot_challenge_no_staff",
-    "feedback_passed_on_no_staff", "privacy_no_staff",
+    "feedback_passed_on_no_staff", "privacy_no_staff", "mydata_no_staff",
+    "forget_confirm_no_staff", "forgotten_no_staff",
     # /mydata: what is stored about the user.
     "mydata", "mydata_empty", "mydata_question", "mydata_no_questions", "language_chosen",
     "language_detected", "status_open", "status_answered", "status_dismissed",
 )  # fmt: skip
 # Texts filled in with one user's own data (/mydata): `fill` them with these values.
-PER_USER_KEYS = ("mydata", "mydata_question")
+PER_USER_KEYS = ("mydata", "mydata_no_staff", "mydata_question")
 USER_PLACEHOLDERS = frozenset(
     {"chat_id", "language", "language_how", "last_seen", "questions", "number", "date", "status",
      "text"}

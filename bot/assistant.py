@@ -45,8 +45,9 @@ MAX_STORED_CHARS = 4096
 QUESTIONS_PER_DAY = 6
 # Texts that promise an answer from a person, and their versions for a bot without staff.
 NO_STAFF_VARIANTS = frozenset(
-    {"nlu_fallback", "help", "bot_challenge", "feedback_passed_on", "privacy"}
-)
+    {"nlu_fallback", "help", "bot_challenge", "feedback_passed_on", "privacy", "mydata",
+     "forget_confirm", "forgotten"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

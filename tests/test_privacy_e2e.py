@@ -234,12 +234,32 @@ async def test_a_bot_without_a_staff_group_promises_no_person(tmp_path: Path) ->
         await emulator.send(newcomer, voice={"file_id": "x", "file_unique_id": "x", "duration": 1})
         replies = [m["text"] for m in await all_replies(emulator, newcomer)]
         privacy = emulator.messages_to(newcomer.id)[-1]["text"]  # all_replies asked for it
+        await emulator.send(newcomer, text="/mydata")
+        mydata = (await emulator.wait_for_messages(newcomer.id, 5))[-1]["text"]
+        await emulator.send(newcomer, text="/forget")
+        confirm = (await emulator.wait_for_messages(newcomer.id, 6))[-1]
+        await emulator.press(newcomer, confirm, "forget:yes")
+        forgotten = await emulator.wait_for(
+            lambda: next(
+                (
+                    m["text"]
+                    for m in emulator.messages_to(newcomer.id)
+                    if m["text"] != confirm["text"] and m["message_id"] == confirm["message_id"]
+                ),
+                None,
+            )
+        )
         assert emulator.messages_to(GROUP.id) == []
     assert replies == [
         CATALOGUE.render(key, "de")
         for key in ("nlu_fallback_no_staff", "help_no_staff", "non_text")
     ]
     assert privacy == CATALOGUE.render("privacy_no_staff", "de")
+    # What is stored, and what /forget deletes, without a word about a team's group.
+    after_the_data = CATALOGUE.text("mydata_no_staff", "de").split("{last_seen}")[1]
+    assert mydata.endswith(after_the_data) and str(newcomer.id) in mydata
+    assert confirm["text"] == CATALOGUE.render("forget_confirm_no_staff", "de")
+    assert forgotten == CATALOGUE.render("forgotten_no_staff", "de")
     with sqlite3.connect(bot.database) as connection:
         assert connection.execute("SELECT COUNT(*) FROM questions").fetchone() == (0,)
 

@@ -149,8 +149,9 @@ def render_user_data(assistant: Assistant, data: UserData, language: str) -> str
     ]
     how = "language_chosen" if data.language and data.language.chosen else "language_detected"
     code = data.language.language if data.language else catalogue.fallback
+    # Questions kept from before the staff group was switched off are still shown.
     return catalogue.fill(
-        "mydata",
+        "mydata" if questions else assistant.key("mydata"),
         language,
         chat_id=isolate(data.user_id),
         language=catalogue.languages[code].name if code in catalogue.languages else code,
