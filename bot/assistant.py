@@ -296,6 +296,17 @@ class Assistant:
         logger.info("A user deleted their data (%d questions)", deleted)
         return deleted
 
+    async def reload_model_if_changed(self) -> bool:
+        """A promoted model goes live without a restart (promotion replaces the file)."""
+        return await self.nlu.reload_if_changed()
+
+    async def delete_expired(self, days: int) -> tuple[int, int]:
+        """Privacy: questions older than `days` and users who have not written for as long."""
+        questions, users = await self.store.delete_expired(days)
+        if questions or users:
+            logger.info("Deleted %d questions and %d users after %d days", questions, users, days)
+        return questions, users
+
     def _answer_key(self, reason: str) -> str:
         if reason in (FALLBACK, NLU_UNAVAILABLE):
             return FALLBACK_INTENT

@@ -9,16 +9,17 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from functools import partial
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
+    ExtBot,
     MessageHandler,
     TypeHandler,
     filters,
@@ -26,12 +27,11 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.assistant import Assistant, phone_language
-from bot.flood import FloodGuard
 from bot.health import HEARTBEAT_EVERY_SECONDS, beat
 from bot.runtime import running_assistant
 from bot.settings import Settings, SettingsError
-from bot.telegram import newcomer, staff
-from bot.telegram.common import Context, user_of
+from bot.telegram import keyboards, newcomer, staff
+from bot.telegram.common import CONTEXT_TYPES, BotApplication, BotData, Context, user_of
 from bot.telegram.desk import StaffDesk
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.retrying import RetryingRateLimiter
@@ -50,7 +50,7 @@ CONCURRENT_UPDATES = 16
 
 def build_application(
     settings: Settings, assistant: Assistant | None = None, request: BaseRequest | None = None
-) -> Application:  # type: ignore[type-arg]
+) -> BotApplication:
     """The bot, ready to run. Without `assistant`, one is opened at start-up from `settings`;
     `request` replaces the HTTP client (tests record the Bot API calls offline)."""
     if not settings.telegram_bot_token:
@@ -62,8 +62,13 @@ def build_application(
             "how to find its id). To run without a group, set STAFF_CHAT_ID=off: then no text "
             "promises an answer from a person, and no question is stored."
         )
-    builder = (
+    # ExtBot[Any]: with the rate limiter the bot's type becomes ExtBot[int].
+    builder: ApplicationBuilder[
+        ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, None
+    ] = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
+        .job_queue(None)
         .token(settings.telegram_bot_token)
         # No link previews anywhere: a text with a URL must not show a stranger's page.
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
@@ -73,26 +78,25 @@ def build_application(
     )
     if settings.rate_limit:
         # Telegram's flood limits (429 with retry_after) and network hiccups: wait and retry.
-        builder = builder.rate_limiter(RetryingRateLimiter(max_retries=3))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(RetryingRateLimiter(max_retries=3))
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
     if request is not None:
         builder = builder.request(request)
     application = builder.build()
-    application.bot_data["settings"] = settings
-    if assistant is not None:
-        application.bot_data["assistant"] = assistant
+    application.bot_data.settings = settings
+    application.bot_data.opened_assistant = assistant
     add_handlers(application, settings.staff_chat_id)
     return application
 
 
-def add_handlers(application: Application, staff_chat_id: int | None = None) -> None:  # type: ignore[type-arg]
+def add_handlers(application: BotApplication, staff_chat_id: int | None = None) -> None:
     """Newcomers talk to the bot in private chats, the office's team in its group; the order
     below is the order of matching."""
     if staff_chat_id is not None:
         # One filter object: when Telegram moves the group, the desk changes its id in place.
         in_staff_group = filters.Chat(staff_chat_id)
-        application.bot_data["staff_filter"] = in_staff_group
+        application.bot_data.staff_filter = in_staff_group
         for name, callback in (
             ("inbox", staff.inbox_command),
             ("stats", staff.stats_command),
@@ -106,16 +110,18 @@ def add_handlers(application: Application, staff_chat_id: int | None = None) -> 
                 staff.reply,
             )
         )
-        application.add_handler(
-            CallbackQueryHandler(staff.button, pattern=r"^(label|inbox|media):")
-        )
+        for kind, callback in (
+            ("label", staff.label_button),
+            ("inbox", staff.inbox_button),
+            ("media", staff.media_button),
+        ):
+            application.add_handler(CallbackQueryHandler(callback, pattern=f"{kind}:"))
         # A group that becomes a supergroup gets a new id: the bot follows it.
         application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, staff.migrated))
     application.add_handler(CallbackQueryHandler(newcomer.feedback, pattern=r"^fb:"))
     private = filters.ChatType.PRIVATE
     # First, in a group of its own: every update from a private chat (messages, edits, button
     # presses) passes the flood guard; a newcomer sending too much is slowed down.
-    application.bot_data.setdefault("flood_guard", FloodGuard())
     application.add_handler(TypeHandler(Update, newcomer.flood_gate), group=-1)
     for name, callback in (
         ("start", newcomer.start),
@@ -127,7 +133,14 @@ def add_handlers(application: Application, staff_chat_id: int | None = None) -> 
         ("forget", newcomer.forget_command),
     ):
         application.add_handler(CommandHandler(name, callback, filters=private))
-    application.add_handler(CallbackQueryHandler(newcomer.button))
+    for pattern, callback in (
+        (keyboards.TOPIC_PRESS, newcomer.topic_button),
+        (keyboards.LANGUAGE_MENU_PRESS, newcomer.language_menu_button),
+        (keyboards.LANGUAGE_PRESS, newcomer.language_button),
+        (keyboards.FORGET_PRESS, newcomer.forget_button),
+    ):
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    application.add_handler(CallbackQueryHandler(newcomer.unknown_button))
     # A command we do not know gets the help text, not a guess.
     application.add_handler(MessageHandler(private & filters.COMMAND, newcomer.help_command))
     application.add_handler(MessageHandler(private & filters.TEXT, newcomer.text))
@@ -151,8 +164,8 @@ async def on_error(update: object, context: Context) -> None:
         logger.error("Error while handling an update", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    assistant = context.bot_data.get("assistant")
-    if not isinstance(assistant, Assistant):
+    assistant = context.bot_data.opened_assistant
+    if assistant is None:
         return
     user_id, ui_language = user_of(update)
     try:
@@ -163,15 +176,16 @@ async def on_error(update: object, context: Context) -> None:
         await context.bot.send_message(update.effective_chat.id, assistant.text("error", language))
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    settings: Settings = application.bot_data["settings"]
-    if "assistant" not in application.bot_data:
-        stack = AsyncExitStack()
-        application.bot_data["assistant"] = await stack.enter_async_context(
+async def _post_init(application: BotApplication) -> None:
+    shared = application.bot_data
+    settings = shared.settings
+    assert settings is not None, "build_application sets it"
+    if shared.opened_assistant is None:
+        shared.exit_stack = AsyncExitStack()
+        shared.opened_assistant = await shared.exit_stack.enter_async_context(
             running_assistant(settings, staff=settings.staff_chat_id is not None)
         )
-        application.bot_data["exit_stack"] = stack
-    assistant: Assistant = application.bot_data["assistant"]
+    assistant = shared.assistant
     missing = assistant.catalogue.missing_privacy_facts()
     if missing:
         logger.warning(
@@ -181,8 +195,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         )
     await register_commands(application, assistant)
     tasks = [
-        # A promoted model goes live without a restart (promote replaces the file).
-        _every(MODEL_CHECK_SECONDS, assistant.nlu.reload_if_changed),
+        _every(MODEL_CHECK_SECONDS, assistant.reload_model_if_changed),
         # Proof of life for `python -m bot health`: the event loop still runs its jobs.
         _every(HEARTBEAT_EVERY_SECONDS, partial(asyncio.to_thread, beat, settings)),
     ]
@@ -193,28 +206,30 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
             settings.staff_chat_id,
             assistant.store,
             StaffTexts(),
-            application.bot_data.get("staff_filter"),
+            shared.staff_filter,
         )
-        application.bot_data["staff"] = desk
+        shared.desk = desk
         await desk.start()
         tasks.append(desk.run())
     housekeeping_job = partial(housekeeping, assistant, desk, settings.retention_days)
     tasks.append(_every(HOUSEKEEPING_EVERY_SECONDS, housekeeping_job))
-    application.bot_data["tasks"] = [asyncio.create_task(task) for task in tasks]
+    shared.tasks = [asyncio.create_task(task) for task in tasks]
     logger.info("Bot ready")
 
 
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    for task in application.bot_data.pop("tasks", []):
+async def _post_shutdown(application: BotApplication) -> None:
+    shared = application.bot_data
+    tasks, shared.tasks = shared.tasks, []
+    for task in tasks:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-    stack = application.bot_data.pop("exit_stack", None)
+    stack, shared.exit_stack = shared.exit_stack, None
     if stack is not None:
         await stack.aclose()
 
 
-async def register_commands(application: Application, assistant: Assistant) -> None:  # type: ignore[type-arg]
+async def register_commands(application: BotApplication, assistant: Assistant) -> None:
     """The command menu in every language (German for phones set to other languages)."""
     catalogue = assistant.catalogue
 
@@ -232,9 +247,7 @@ async def housekeeping(assistant: Assistant, desk: StaffDesk | None, days: int) 
     """Privacy: questions older than RETENTION_DAYS and users who have not written for as long
     are deleted; what the staff group shows of them, and media and inbox pages older than a day,
     leave the group."""
-    questions, users = await assistant.store.delete_expired(days)
-    if questions or users:
-        logger.info("Deleted %d questions and %d users after %d days", questions, users, days)
+    await assistant.delete_expired(days)
     if desk is not None:
         await desk.expire()
         desk.wake()

@@ -1,19 +1,48 @@
-"""What every handler needs: the context type, the assistant, and who wrote."""
+"""What every handler needs: the typed context, the assistant, and who wrote."""
 
 from __future__ import annotations
 
-from typing import cast
+import asyncio
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, filters
 
 from bot.assistant import Assistant
+from bot.flood import FloodGuard
+from bot.settings import Settings
+from bot.telegram.desk import StaffDesk
 
-Context = ContextTypes.DEFAULT_TYPE
+
+@dataclass
+class BotData:
+    """What the application shares between handlers (python-telegram-bot's `bot_data`), typed.
+    Filled in by `app.build_application` and at start-up (`app._post_init`)."""
+
+    settings: Settings | None = None
+    # Opened at start-up unless a test passes one in.
+    opened_assistant: Assistant | None = None
+    # The staff group's desk; None without STAFF_CHAT_ID.
+    desk: StaffDesk | None = None
+    flood_guard: FloodGuard = field(default_factory=FloodGuard)
+    # Matches the staff group; the desk changes its id in place when Telegram moves the group.
+    staff_filter: filters.Chat | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    exit_stack: AsyncExitStack | None = None
+
+    @property
+    def assistant(self) -> Assistant:
+        if self.opened_assistant is None:
+            raise RuntimeError("The assistant is opened at start-up; no update comes before")
+        return self.opened_assistant
 
 
-def assistant_of(context: Context) -> Assistant:
-    return cast(Assistant, context.bot_data["assistant"])
+Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]
+# No job queue: the bot's periodic work runs as its own tasks (app.py).
+BotApplication = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, None]
+CONTEXT_TYPES = ContextTypes(bot_data=BotData)
 
 
 def user_of(update: Update) -> tuple[str, str | None]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answers import Catalogue
+from bot.language import SUPPORTED
 
 # Topic buttons: callback name -> the intent whose answer they show.
 TOPICS = {
@@ -23,21 +24,18 @@ FEEDBACK_CHOICES = {"up": True, "down": False}
 _PERCENT = re.compile(r"[0-9]{1,3}")
 
 
-@dataclass(frozen=True)
-class Callback:
-    kind: str  # "topic", "lang", "forget", "menu"
-    value: str
+def _choice(kind: str, values: Collection[str]) -> re.Pattern[str]:
+    """`kind:value`, exactly (matched from the start; \\Z, unlike $, allows no "\\n" after)."""
+    return re.compile(rf"{kind}:({'|'.join(map(re.escape, values))})\Z")
 
 
-def parse_callback(data: str | None, languages: list[str]) -> Callback | None:
-    kind, _, value = (data or "").partition(":")
-    valid = {
-        "topic": set(TOPICS),
-        "lang": set(languages),
-        "forget": set(FORGET_CHOICES),
-        "menu": {"language"},
-    }
-    return Callback(kind, value) if value in valid.get(kind, set()) else None
+# The newcomers' buttons, one pattern per kind: app.py routes a press by them to its handler, so
+# anything else (a forged or stale button) reaches none of them.
+TOPIC_PRESS = _choice("topic", TOPICS)
+LANGUAGE_PRESS = _choice("lang", SUPPORTED)
+LANGUAGE_MENU_PRESS = _choice("menu", ["language"])
+FORGET_PRESS = _choice("forget", FORGET_CHOICES)
+NEWCOMER_PRESSES = (TOPIC_PRESS, LANGUAGE_PRESS, LANGUAGE_MENU_PRESS, FORGET_PRESS)
 
 
 @dataclass(frozen=True)

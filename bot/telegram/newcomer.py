@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import cast
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.assistant import RATED_INTENTS, Assistant, Incoming, Media, question_summary
-from bot.flood import FLOOD_LIMIT, FLOOD_SECONDS, FloodGuard, Verdict
+from bot.flood import FLOOD_LIMIT, FLOOD_SECONDS, Verdict
 from bot.store import UserData
 from bot.telegram import keyboards
-from bot.telegram.common import Context, assistant_of, media_kind, user_of
-from bot.telegram.keyboards import TOPICS, parse_callback
+from bot.telegram.common import Context, media_kind, user_of
+from bot.telegram.keyboards import TOPICS
 from bot.telegram.limits import split_for_telegram
 from bot.telegram.staff import wake_desk
 
@@ -71,7 +70,7 @@ async def flood_gate(update: Update, context: Context) -> None:
     else:  # a button press carries no time of its own: it is now
         sent_at = time.time()
     user_id = user_of(update)[0]
-    verdict = flood_guard_of(context).check(user_id, sent_at)
+    verdict = context.bot_data.flood_guard.check(user_id, sent_at)
     if verdict is Verdict.HANDLE:
         return
     if update.callback_query is not None:
@@ -84,13 +83,9 @@ async def flood_gate(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-def flood_guard_of(context: Context) -> FloodGuard:
-    return cast(FloodGuard, context.bot_data["flood_guard"])
-
-
 async def start(update: Update, context: Context) -> None:
     """/start, also with a deep link `?start=<lang>` that pins the language."""
-    assistant = assistant_of(context)
+    assistant = context.bot_data.assistant
     if context.args and context.args[0] in assistant.catalogue.languages:
         await assistant.choose_language(user_of(update)[0], context.args[0])
     await _reply_with(update, context, "start")
@@ -118,7 +113,7 @@ async def privacy_command(update: Update, context: Context) -> None:
 
 async def mydata_command(update: Update, context: Context) -> None:
     """/mydata: everything stored about the user, in their language (GDPR Art. 15)."""
-    assistant = assistant_of(context)
+    assistant = context.bot_data.assistant
     user_id, ui_language = user_of(update)
     language = await assistant.reply_language(user_id, ui_language)
     message = update.effective_message
@@ -167,45 +162,79 @@ async def forget_command(update: Update, context: Context) -> None:
 
 
 async def _reply_with(update: Update, context: Context, key: str) -> None:
-    assistant = assistant_of(context)
-    user_id, ui_language = user_of(update)
-    language = await assistant.reply_language(user_id, ui_language)
     assert update.effective_message is not None
-    await send_text(update.effective_message, assistant, key, language)
+    language = await _language(update, context)
+    await send_text(update.effective_message, context.bot_data.assistant, key, language)
 
 
-async def button(update: Update, context: Context) -> None:
-    """A press on one of our inline buttons in a private chat."""
+async def _pressed_in_private(update: Update) -> tuple[Message, str] | None:
+    """The message under a pressed button and the button's value (the pattern's group), if the
+    press came from a private chat; the press is acknowledged either way."""
     query = update.callback_query
     assert query is not None
-    assistant = assistant_of(context)
-    callback = parse_callback(query.data, assistant.catalogue.codes)
     await query.answer()
     message = query.message
-    if (
-        callback is None
-        or not isinstance(message, Message)
-        or message.chat.type != ChatType.PRIVATE
-    ):
-        logger.info("Ignored unknown button data")
+    if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
+        logger.info("Ignored a newcomer button outside a private chat")
+        return None
+    return message, query.data.split(":", 1)[1] if query.data else ""
+
+
+async def topic_button(update: Update, context: Context) -> None:
+    """A topic button (keyboards.TOPIC_PRESS): that topic's answer."""
+    pressed = await _pressed_in_private(update)
+    if pressed is not None:
+        message, topic = pressed
+        language = await _language(update, context)
+        await send_text(message, context.bot_data.assistant, TOPICS[topic], language)
+
+
+async def language_menu_button(update: Update, context: Context) -> None:
+    """The "language" button under the topics (keyboards.LANGUAGE_MENU_PRESS): the languages."""
+    pressed = await _pressed_in_private(update)
+    if pressed is not None:
+        language = await _language(update, context)
+        await send_text(pressed[0], context.bot_data.assistant, "choose_language", language)
+
+
+async def language_button(update: Update, context: Context) -> None:
+    """One of the eight languages (keyboards.LANGUAGE_PRESS): kept until changed again."""
+    pressed = await _pressed_in_private(update)
+    if pressed is None:
         return
-    user_id, ui_language = user_of(update)
-    if callback.kind == "lang":
-        await assistant.choose_language(user_id, callback.value)
-    language = await assistant.reply_language(user_id, ui_language)
-    if callback.kind == "topic":
-        await send_text(message, assistant, TOPICS[callback.value], language)
-    elif callback.kind == "menu":
-        await send_text(message, assistant, "choose_language", language)
-    elif callback.kind == "lang":
-        await message.edit_text(assistant.text("language_set", language))
-        await send_text(message, assistant, "start", language)
-    elif callback.value == "yes":
-        await assistant.forget(user_id)
+    message, code = pressed
+    assistant = context.bot_data.assistant
+    await assistant.choose_language(user_of(update)[0], code)
+    await message.edit_text(assistant.text("language_set", code))
+    await send_text(message, assistant, "start", code)
+
+
+async def forget_button(update: Update, context: Context) -> None:
+    """The answer to "delete everything?" (keyboards.FORGET_PRESS)."""
+    pressed = await _pressed_in_private(update)
+    if pressed is None:
+        return
+    message, choice = pressed
+    assistant = context.bot_data.assistant
+    language = await _language(update, context)
+    if choice == "yes":
+        await assistant.forget(user_of(update)[0])
         wake_desk(context)  # the staff group loses the questions' posts now
         await message.edit_text(assistant.text("forgotten", language))
     else:
         await message.edit_text(assistant.text("forget_cancelled", language))
+
+
+async def unknown_button(update: Update, context: Context) -> None:
+    """Callback data none of our patterns know: forged, or from an older version of the bot."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    logger.info("Ignored unknown button data")
+
+
+async def _language(update: Update, context: Context) -> str:
+    user_id, ui_language = user_of(update)
+    return await context.bot_data.assistant.reply_language(user_id, ui_language)
 
 
 async def text(update: Update, context: Context) -> None:
@@ -213,7 +242,7 @@ async def text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     user_id, ui_language = user_of(update)
-    assistant = assistant_of(context)
+    assistant = context.bot_data.assistant
     reply = await assistant.handle(
         Incoming(message.text, user_id, ui_language, message_id=message.message_id)
     )
@@ -233,7 +262,7 @@ async def feedback(update: Update, context: Context) -> None:
     """👍 or 👎 under an answer: counted; a 👎 sends the question to the office's team."""
     query = update.callback_query
     assert query is not None
-    assistant = assistant_of(context)
+    assistant = context.bot_data.assistant
     parsed = keyboards.parse_feedback(query.data, RATED_INTENTS)
     message = query.message
     if parsed is None or not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
@@ -274,7 +303,7 @@ async def non_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None
     user_id, ui_language = user_of(update)
-    reply = await assistant_of(context).handle_media(user_id, ui_language, media_of(message))
+    reply = await context.bot_data.assistant.handle_media(user_id, ui_language, media_of(message))
     if reply.question_id is not None:
         wake_desk(context)
     await message.reply_text(reply.text)

@@ -13,13 +13,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import cast
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.store import ANSWERED, CONFIRMATION, DISMISSED, OPEN, STAFF_REPLY, utc_now
-from bot.telegram.common import Context, assistant_of, media_kind
+from bot.store import ANSWERED, CONFIRMATION, DISMISSED, OPEN, STAFF_REPLY, Question, utc_now
+from bot.telegram.common import Context, media_kind
 from bot.telegram.desk import StaffDesk
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, telegram_length
 from bot.telegram.staff_texts import INBOX_PAGE_SIZE, page_count
@@ -54,7 +53,10 @@ def parse_staff_callback(data: str | None, labels: set[str]) -> StaffCallback | 
 
 
 def desk_of(context: Context) -> StaffDesk:
-    return cast(StaffDesk, context.bot_data["staff"])
+    """The desk; staff handlers are only added with a staff group (app.add_handlers)."""
+    desk = context.bot_data.desk
+    assert desk is not None
+    return desk
 
 
 def staff_name(message: Message) -> str:
@@ -82,7 +84,7 @@ async def reply(update: Update, context: Context) -> None:
     if question.user_id is None:
         await message.reply_text(desk.texts.render("not_delivered_forgotten", id=question.id))
         return
-    assistant = assistant_of(context)
+    assistant = context.bot_data.assistant
     # Their language now (they may have changed it), else the one the bot answered them in.
     language = await assistant.reply_language(question.user_id, question.reply_language)
     intro = assistant.text("staff_answer_intro", language)
@@ -117,8 +119,17 @@ async def reply(update: Update, context: Context) -> None:
     )
 
 
-async def button(update: Update, context: Context) -> None:
-    """Label buttons, inbox pages and "show the attachment", from members of the group only."""
+@dataclass(frozen=True)
+class StaffPress:
+    desk: StaffDesk
+    query: CallbackQuery
+    message: Message
+    callback: StaffCallback
+
+
+async def _press_by_a_member(update: Update, context: Context) -> StaffPress | None:
+    """A staff button's press, if its data is ours and it came from a member of the group; else
+    the press is acknowledged and ignored."""
     query = update.callback_query
     assert query is not None
     desk = desk_of(context)
@@ -132,25 +143,51 @@ async def button(update: Update, context: Context) -> None:
     ):
         logger.info("Ignored a staff button from outside the staff group")
         await query.answer()
+        return None
+    return StaffPress(desk, query, message, callback)
+
+
+async def inbox_button(update: Update, context: Context) -> None:
+    """ "Previous" / "next" under an /inbox page."""
+    press = await _press_by_a_member(update, context)
+    if press is not None:
+        await press.query.answer()
+        text, markup = await inbox_page(press.desk, press.callback.number)
+        await press.message.edit_text(text, reply_markup=markup)
+
+
+async def media_button(update: Update, context: Context) -> None:
+    """ "Show the attachment" under a question's post."""
+    press = await _press_by_a_member(update, context)
+    if press is None:
         return
-    if callback.kind == "inbox":
-        await query.answer()
-        text, markup = await inbox_page(desk, callback.number)
-        await message.edit_text(text, reply_markup=markup)
+    question = await _pressed_question(press)
+    if question is not None:
+        await press.query.answer()
+        await press.desk.show_media(question, press.message.message_id)
+
+
+async def label_button(update: Update, context: Context) -> None:
+    """A topic or dismissal under a question's post: the question is labelled for training."""
+    press = await _press_by_a_member(update, context)
+    if press is None:
         return
-    question = await desk.store.question(callback.number)
+    question = await _pressed_question(press)
     if question is None:
-        await query.answer(desk.texts.render("post_deleted", id=callback.number))
         return
-    if callback.kind == "media":
-        await query.answer()
-        await desk.show_media(question, message.message_id)
-        return
-    await desk.store.label_question(question.id, callback.value, query.from_user.full_name)
-    key = "dismissed" if callback.value in desk.texts.dismissals else "labelled"
-    label, name = desk.texts.label(callback.value), query.from_user.full_name
-    await query.answer(desk.texts.render(key, label=label, name=name))
-    await message.edit_reply_markup(desk.keyboard(replace(question, label=callback.value)))
+    desk, label, name = press.desk, press.callback.value, press.query.from_user.full_name
+    await desk.store.label_question(question.id, label, name)
+    key = "dismissed" if label in desk.texts.dismissals else "labelled"
+    await press.query.answer(desk.texts.render(key, label=desk.texts.label(label), name=name))
+    await press.message.edit_reply_markup(desk.keyboard(replace(question, label=label)))
+
+
+async def _pressed_question(press: StaffPress) -> Question | None:
+    """The question a button belongs to; None (and the group is told) if it was deleted."""
+    question = await press.desk.store.question(press.callback.number)
+    if question is None:
+        await press.query.answer(press.desk.texts.render("post_deleted", id=press.callback.number))
+    return question
 
 
 async def inbox_page(desk: StaffDesk, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -246,6 +283,5 @@ async def migrated(update: Update, context: Context) -> None:
 
 def wake_desk(context: Context) -> None:
     """Something was queued for the staff group (a question, a deletion)."""
-    desk = context.bot_data.get("staff")  # None without STAFF_CHAT_ID
-    if isinstance(desk, StaffDesk):
-        desk.wake()
+    if context.bot_data.desk is not None:  # None without STAFF_CHAT_ID
+        context.bot_data.desk.wake()
