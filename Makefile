@@ -68,7 +68,7 @@ evaluate: $(MODEL)  ## held-out accuracy per language (trained model beside the 
 	$(PY) -m bot evaluate
 
 bench: $(MODEL)  ## load time, latency, throughput, memory, training time, fair use
-	$(PY) -m bot.bench
+	$(PY) -m bot.lifecycle.bench
 	$(PY) -m tests.bench_telegram
 	$(PY) -m tests.bench_fair_use
 

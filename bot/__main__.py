@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return 1 if asyncio.run(ask_jsonl(settings, args.database)) else 0
     if args.command == "evaluate":
-        from bot.evaluate import main as evaluate
+        from bot.lifecycle.evaluate import main as evaluate
 
         return asyncio.run(evaluate(settings))
     if args.command == "health":
@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return 0 if check(settings, sys.stdout) else 1
     if args.command == "promote":
-        from bot.nlu import TRAINED_MODEL_PATH
-        from bot.promote import promote as promote_model
+        from bot.core.nlu import TRAINED_MODEL_PATH
+        from bot.lifecycle.promote import promote as promote_model
 
         candidate = args.candidate or TRAINED_MODEL_PATH
         return 0 if asyncio.run(promote_model(settings, candidate, sys.stdout, args.force)) else 1
@@ -94,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
 
 async def database_command(settings: Settings, args: argparse.Namespace) -> int:
     """The commands that work on the bot's database (also while the bot runs)."""
-    from bot import review
-    from bot.store import Store
+    from bot.core.store import Store
+    from bot.lifecycle import review
 
     store = await Store.open(settings.database_path)
     try:

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from bot.assistant import Assistant, Incoming, Reply
+from bot.core.assistant import Assistant, Incoming, Reply
 from bot.runtime import running_assistant
 from bot.settings import Settings
 

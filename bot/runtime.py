@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.answers import Catalogue
-from bot.assistant import Assistant
-from bot.language import LanguageDetector
-from bot.nlu import InProcessNlu, Nlu, RasaHttpNlu
+from bot.core.answers import Catalogue
+from bot.core.assistant import Assistant
+from bot.core.language import LanguageDetector
+from bot.core.nlu import InProcessNlu, Nlu, RasaHttpNlu
+from bot.core.store import Store
 from bot.settings import Settings
-from bot.store import Store
 
 
 def open_nlu(settings: Settings) -> Nlu:

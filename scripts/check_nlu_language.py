@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 
-from bot.nlu_data import domain_intents, held_out_examples, problems, training_examples
+from bot.core.nlu_data import domain_intents, held_out_examples, problems, training_examples
 
 
 def main(language: str) -> int:

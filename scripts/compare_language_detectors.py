@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from langdetect import DetectorFactory, LangDetectException, detect
 
-from bot.evaluate import SHORT_WORDS
-from bot.language import SUPPORTED, UNDETERMINED, LanguageDetector
-from bot.nlu_data import Example, all_held_out_examples
+from bot.core.language import SUPPORTED, UNDETERMINED, LanguageDetector
+from bot.core.nlu_data import Example, all_held_out_examples
+from bot.lifecycle.evaluate import SHORT_WORDS
 
 
 def langdetect_alone(text: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.answers import PER_USER_KEYS, USER_PLACEHOLDERS, Catalogue
+from bot.core.answers import PER_USER_KEYS, USER_PLACEHOLDERS, Catalogue
 from bot.telegram.staff_texts import StaffTexts
 
 

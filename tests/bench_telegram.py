@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.nlu_data import held_out_examples
+from bot.core.nlu_data import held_out_examples
 from tests.telegram_emulator import REAL_BOT, TEST_TOKEN, Emulator, User, bot_process
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Catalogue
-from bot.assistant import Assistant
-from bot.language import LanguageDetector
-from bot.nlu import TRAINED_MODEL_PATH, InProcessNlu, NluResult, NluUnavailable, Ranked
-from bot.store import Store
+from bot.core.answers import Catalogue
+from bot.core.assistant import Assistant
+from bot.core.language import LanguageDetector
+from bot.core.nlu import TRAINED_MODEL_PATH, InProcessNlu, NluResult, NluUnavailable, Ranked
+from bot.core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answers import Catalogue
+from bot.core.answers import Catalogue
 from tests.fake_rasa import FakeRasa
 from tests.telegram_emulator import JSON, TEST_TOKEN, Emulator, Group, User, serving_a_bot
 

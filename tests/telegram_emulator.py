@@ -35,8 +35,8 @@ from typing import IO, Any, TypeVar
 
 from aiohttp import web
 
-from bot.answers import Catalogue
-from bot.nlu import TRAINED_MODEL_PATH
+from bot.core.answers import Catalogue
+from bot.core.nlu import TRAINED_MODEL_PATH
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, telegram_length
 
 ROOT = Path(__file__).resolve().parent.parent

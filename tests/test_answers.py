@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import (
+from bot.core.answers import (
     EXTRA_KEYS,
     LTR_ISOLATE,
     PER_USER_KEYS,
@@ -18,7 +18,7 @@ from bot.answers import (
     Catalogue,
     international_phone,
 )
-from bot.nlu_data import domain_intents
+from bot.core.nlu_data import domain_intents
 
 ROOT = Path(__file__).resolve().parent.parent
 # The page separates the contact person's names with a no-break space: compare words, not spaces.

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.answers import Catalogue
-from bot.assistant import (
+from bot.core.answers import Catalogue
+from bot.core.assistant import (
     MAX_MEDIA_BYTES,
     MAX_STORED_CHARS,
     QUESTIONS_PER_DAY,
@@ -16,9 +16,9 @@ from bot.assistant import (
     Media,
     clean_text,
 )
-from bot.language import LanguageDetector
-from bot.nlu import FALLBACK_INTENT, NluResult, Ranked
-from bot.store import Store
+from bot.core.language import LanguageDetector
+from bot.core.nlu import FALLBACK_INTENT, NluResult, Ranked
+from bot.core.store import Store
 from tests.conftest import ScriptedNlu
 
 MakeAssistant = Callable[[ScriptedNlu], Assistant]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import PER_USER_KEYS, Catalogue
-from bot.assistant import MAX_STORED_CHARS
+from bot.core.answers import PER_USER_KEYS, Catalogue
+from bot.core.assistant import MAX_STORED_CHARS
 from tests.bad_inputs import CALLBACK_DATA, NON_TEXT, TEXTS, Nasty
 from tests.helpers import ANNA, GROUP, staff_env
 from tests.telegram_emulator import (

@@ -11,7 +11,7 @@ import unicodedata
 import pytest
 from bidi import get_base_level, get_display
 
-from bot.answers import PER_USER_KEYS, USER_PLACEHOLDERS, Catalogue
+from bot.core.answers import PER_USER_KEYS, USER_PLACEHOLDERS, Catalogue
 
 CATALOGUE = Catalogue()
 RIGHT_TO_LEFT = [code for code, language in CATALOGUE.languages.items() if language.rtl]

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from bot.health import beat, check, heartbeat_path
-from bot.promote import RASA_MODEL_FILE
+from bot.lifecycle.promote import RASA_MODEL_FILE
 from bot.settings import Settings
 from tests.test_configuration_documented import ROOT, variables_read_by_the_code
 
@@ -118,7 +118,7 @@ class Missing(importlib.abc.MetaPathFinder):
             raise ModuleNotFoundError(name)
 sys.meta_path.insert(0, Missing())
 import bot.__main__, bot.telegram.app, bot.health
-from bot.language import LanguageDetector
+from bot.core.language import LanguageDetector
 from bot.runtime import open_nlu
 from bot.settings import Settings
 print(type(open_nlu(Settings(rasa_url="http://rasa:5005"))).__name__)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.assistant import QUESTIONS_PER_DAY
+from bot.core.assistant import QUESTIONS_PER_DAY
 from tests.bench_fair_use import measure
 
 

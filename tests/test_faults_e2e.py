@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Catalogue
+from bot.core.answers import Catalogue
 from tests.fake_rasa import FakeRasa
 from tests.telegram_emulator import (
     TEST_TOKEN,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flood import FloodGuard, Verdict
+from bot.telegram.flood import FloodGuard, Verdict
 
 SENT = 1_700_000_000.0  # when the first message was sent (seconds since the epoch)
 

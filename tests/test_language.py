@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from langdetect import DetectorFactory, LangDetectException, detect
 
-from bot.evaluate import SHORT_WORDS, evaluate_other_languages
-from bot.language import UNDETERMINED, LanguageDetector, normalise
-from bot.nlu_data import HELD_OUT_SETS, held_out_examples, read_examples
+from bot.core.language import UNDETERMINED, LanguageDetector, normalise
+from bot.core.nlu_data import HELD_OUT_SETS, held_out_examples, read_examples
+from bot.lifecycle.evaluate import SHORT_WORDS, evaluate_other_languages
 
 
 @pytest.mark.parametrize(

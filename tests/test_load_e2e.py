@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Catalogue
-from bot.flood import FLOOD_LIMIT
+from bot.core.answers import Catalogue
+from bot.telegram.flood import FLOOD_LIMIT
 from tests.telegram_emulator import TEST_TOKEN, Emulator, User, bot_process
 
 pytestmark = pytest.mark.model

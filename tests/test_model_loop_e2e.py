@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Catalogue
-from bot.nlu import TRAINED_MODEL_PATH
-from bot.nlu_data import RASA_PROJECT_DIR
-from bot.store import Store
+from bot.core.answers import Catalogue
+from bot.core.nlu import TRAINED_MODEL_PATH
+from bot.core.store import Store
+from bot.paths import RASA_PROJECT_DIR
 from tests.helpers import ANNA, GROUP, NOT_ANSWERED, UNANSWERABLE, post_of, question_id_of
 from tests.telegram_emulator import ROOT, TEST_TOKEN, Emulator, User, bot_process
 

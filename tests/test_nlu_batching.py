@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.nlu import MAX_BATCH, MAX_PARSE_CHARS, InProcessNlu, NluUnavailable, import_rasa
+from bot.core.nlu import MAX_BATCH, MAX_PARSE_CHARS, InProcessNlu, NluUnavailable, import_rasa
 
 
 @dataclass
@@ -123,7 +123,7 @@ async def test_a_caller_that_gives_up_does_not_hold_up_the_others(runner: GraphR
 async def test_a_model_that_hangs_answers_unavailable_within_the_timeout(
     runner: GraphRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.nlu.PARSE_TIMEOUT_SECONDS", 0.1)
+    monkeypatch.setattr("bot.core.nlu.PARSE_TIMEOUT_SECONDS", 0.1)
     nlu = InProcessNlu(Agent(runner))
     runner.release.clear()  # the model thread is stuck
     with pytest.raises(NluUnavailable, match="no answer within"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import SUPPORTED
-from bot.nlu_data import (
+from bot.core.language import SUPPORTED
+from bot.core.nlu_data import (
     PERSONAS_PATH,
     Example,
     all_held_out_examples,

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from bot.nlu import MAX_PARSE_CHARS, NluResult, NluUnavailable, RasaHttpNlu
+from bot.core.nlu import MAX_PARSE_CHARS, NluResult, NluUnavailable, RasaHttpNlu
 
 PARSED = {
     "text": "Deutschkurs?",

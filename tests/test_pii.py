@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from bot.pii import PLACEHOLDERS, scrub
+from bot.core.pii import PLACEHOLDERS, scrub
 
 # (id, message, scrubbed message)
 PERSONAL: list[tuple[str, str, str]] = [

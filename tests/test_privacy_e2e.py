@@ -15,7 +15,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from bot.store import timestamp, utc_now
+from bot.core.store import timestamp, utc_now
 from bot.telegram.staff_texts import StaffTexts
 from tests.helpers import (
     ANNA,

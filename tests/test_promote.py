@@ -6,9 +6,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from bot.evaluate import Outcome, Report, format_comparison, regressions, sign_test_p
-from bot.nlu_data import Example
-from bot.promote import promote, replace_atomically
+from bot.core.nlu_data import Example
+from bot.lifecycle.evaluate import Outcome, Report, format_comparison, regressions, sign_test_p
+from bot.lifecycle.promote import promote, replace_atomically
 from bot.settings import Settings
 
 

@@ -7,15 +7,15 @@ from pathlib import Path
 
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-from bot.nlu_data import (
+from bot.core.nlu_data import (
     Example,
     comparison_key,
     held_out_examples,
     read_examples,
     training_examples,
 )
-from bot.review import export, exportable, print_export, write_examples
-from bot.store import Question, Store
+from bot.core.store import Question, Store
+from bot.lifecycle.review import export, exportable, print_export, write_examples
 
 INTENTS = {"ask_counselling", "ask_language_course", "out_of_scope"}
 

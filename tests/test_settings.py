@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlu import LIVE_MODEL_PATH
+from bot.core.nlu import LIVE_MODEL_PATH
 from bot.settings import Settings, SettingsError
 
 

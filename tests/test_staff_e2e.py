@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import ANSWERED, OPEN, Question, Store
+from bot.core.store import ANSWERED, OPEN, Question, Store
 from bot.telegram.staff_texts import StaffTexts
 from tests.helpers import (
     ANNA,

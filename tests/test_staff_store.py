@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.store import (
+from bot.core.store import (
     ANSWERED,
     CONFIRMATION,
     DISMISSED,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.nlu_data import domain_intents
-from bot.store import Counts, Question
+from bot.core.nlu_data import domain_intents
+from bot.core.store import Counts, Question
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, telegram_length
 from bot.telegram.staff_texts import StaffTexts, local_time
 

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from bot.store import Store
+from bot.core.store import Store
 from bot.telegram.stats_chart import Week, chart
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.store import MIGRATIONS, Kept, Store, UserLanguage, timestamp, utc_now
+from bot.core.store import MIGRATIONS, Kept, Store, UserLanguage, timestamp, utc_now
 
 
 async def keep(store: Store, user: str | None = "u1", text: str = "Frage?", **extra: object) -> int:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Catalogue
-from bot.store import Store
+from bot.core.answers import Catalogue
+from bot.core.store import Store
 from tests.helpers import ANNA, GROUP, post_of, staff_env
 from tests.telegram_emulator import TEST_TOKEN, Emulator, User, serving_a_bot
 

@@ -14,11 +14,11 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-from bot.assistant import Assistant
-from bot.flood import FLOOD_LIMIT
-from bot.nlu import NluResult
+from bot.core.assistant import Assistant
+from bot.core.nlu import NluResult
 from bot.settings import Settings
 from bot.telegram.app import build_application
+from bot.telegram.flood import FLOOD_LIMIT
 from tests.conftest import ScriptedNlu
 from tests.telegram_emulator import BOT_USER, TEST_TOKEN, User
 

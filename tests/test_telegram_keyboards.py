@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.answers import Catalogue
-from bot.assistant import Assistant
+from bot.core.answers import Catalogue
+from bot.core.assistant import Assistant
 from bot.telegram.keyboards import (
     NEWCOMER_PRESSES,
     forget_confirmation,

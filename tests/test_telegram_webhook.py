@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.answers import Catalogue
+from bot.core.answers import Catalogue
 from tests.telegram_emulator import TEST_TOKEN, Emulator, User, bot_process
 
 pytestmark = pytest.mark.model

@@ -12,11 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant, Incoming
-from bot.evaluate import evaluate
-from bot.language import SUPPORTED
-from bot.nlu import TRAINED_MODEL_PATH, InProcessNlu
-from bot.nlu_data import HELD_OUT_SETS, all_held_out_examples, held_out_examples, read_examples
+from bot.core.assistant import Assistant, Incoming
+from bot.core.language import SUPPORTED
+from bot.core.nlu import TRAINED_MODEL_PATH, InProcessNlu
+from bot.core.nlu_data import (
+    HELD_OUT_SETS,
+    all_held_out_examples,
+    held_out_examples,
+    read_examples,
+)
+from bot.lifecycle.evaluate import evaluate
 
 pytestmark = pytest.mark.model
 ROOT = Path(__file__).resolve().parent.parent

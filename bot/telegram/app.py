@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.assistant import Assistant, phone_language
+from bot.core.assistant import Assistant, phone_language
 from bot.health import HEARTBEAT_EVERY_SECONDS, beat
 from bot.runtime import running_assistant
 from bot.settings import Settings, SettingsError

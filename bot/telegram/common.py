@@ -10,10 +10,10 @@ from typing import Any
 from telegram import Message, Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, filters
 
-from bot.assistant import Assistant
-from bot.flood import FloodGuard
+from bot.core.assistant import Assistant
 from bot.settings import Settings
 from bot.telegram.desk import StaffDesk
+from bot.telegram.flood import FloodGuard
 
 
 @dataclass

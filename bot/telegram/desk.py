@@ -1,7 +1,7 @@
 """The staff desk: everything the bot shows in (and removes from) the office's Telegram group.
 
 Newcomers never wait for the group. A question for a person is stored together with a job in the
-outbox (bot/store.py); one background task here works through the outbox in order, at the pace
+outbox (bot/core/store.py); one background task here works through the outbox in order, at the pace
 Telegram allows a group (about 20 messages a minute, kept by the rate limiter). The outbox
 survives restarts and outages:
 - the group unreachable (network, Telegram down, bot removed): the task pauses, then goes on
@@ -37,7 +37,7 @@ from telegram import (
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import filters
 
-from bot.store import (
+from bot.core.store import (
     CONFIRMATION,
     DELETE,
     INBOX,

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.answers import Catalogue
-from bot.language import SUPPORTED
+from bot.core.answers import Catalogue
+from bot.core.language import SUPPORTED
 
 # Topic buttons: callback name -> the intent whose answer they show.
 TOPICS = {

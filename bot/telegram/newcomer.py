@@ -14,11 +14,11 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot.assistant import RATED_INTENTS, Assistant, Incoming, Media, question_summary
-from bot.flood import FLOOD_LIMIT, FLOOD_SECONDS, Verdict
-from bot.store import UserData
+from bot.core.assistant import RATED_INTENTS, Assistant, Incoming, Media, question_summary
+from bot.core.store import UserData
 from bot.telegram import keyboards
 from bot.telegram.common import Context, media_kind, user_of
+from bot.telegram.flood import FLOOD_LIMIT, FLOOD_SECONDS, Verdict
 from bot.telegram.keyboards import TOPICS
 from bot.telegram.limits import split_for_telegram
 from bot.telegram.staff import wake_desk

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.store import ANSWERED, CONFIRMATION, DISMISSED, OPEN, STAFF_REPLY, Question, utc_now
+from bot.core.store import ANSWERED, CONFIRMATION, DISMISSED, OPEN, STAFF_REPLY, Question, utc_now
 from bot.telegram.common import Context, media_kind
 from bot.telegram.desk import StaffDesk
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, telegram_length

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from bot.answers import DATA_DIR
-from bot.language import other_languages
-from bot.store import Counts, Question
+from bot.core.language import other_languages
+from bot.core.store import Counts, Question
+from bot.paths import DATA_DIR
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, shorten, telegram_length
 
 OFFICE_TIME_ZONE = ZoneInfo("Europe/Berlin")

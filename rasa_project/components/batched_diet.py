@@ -2,7 +2,7 @@
 
 Rasa's own `process` runs the network once per message, and that call's fixed cost (building the
 model data, entering TensorFlow) is most of DIET's time for a short message. When the bot parses
-the messages that arrived together as one batch (`bot/nlu.py`), one call serves them all: about
+the messages that arrived together as one batch (`bot/core/nlu.py`), one call serves them all: about
 four times less CPU per message at 16 messages, with the same scores as Rasa's own `process`
 (checked message by message by `tests/test_with_model.py`). Training is DIET's own, unchanged.
 The internals this needs are in components/rasa_internals.py.

@@ -1,7 +1,7 @@
 """Every use of Rasa's internals in this project, in one place, for Rasa 3.6.21 only.
 
 Rasa's public API parses one message at a time (`Agent.parse_message`) and lets DIET predict one
-message per network call. Parsing the messages that arrive together as one batch (bot/nlu.py,
+message per network call. Parsing the messages that arrive together as one batch (bot/core/nlu.py,
 components/batched_diet.py) is much cheaper, and needs these internals:
 
 - `Agent.processor.graph_runner.run(inputs={PLACEHOLDER_MESSAGE: [...], PLACEHOLDER_TRACKER: None},

@@ -2,7 +2,7 @@
 
 Prints model load time, latency of `Assistant.handle` (p50/p95), messages per second, peak memory,
 and the time a full training of the NLU model takes. Run it on an otherwise idle machine.
-Usage: python -m bot.bench [--rounds N] [--skip-training]
+Usage: python -m bot.lifecycle.bench [--rounds N] [--skip-training]
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import time
 from pathlib import Path
 
 from bot.__main__ import configure_logging
-from bot.assistant import Incoming
-from bot.nlu import TRAINED_MODEL_PATH
-from bot.nlu_data import RASA_PROJECT_DIR, held_out_examples
+from bot.core.assistant import Incoming
+from bot.core.nlu import TRAINED_MODEL_PATH
+from bot.core.nlu_data import held_out_examples
+from bot.paths import RASA_PROJECT_DIR
 from bot.runtime import running_assistant
 from bot.settings import Settings
 
@@ -88,7 +89,7 @@ def measure_training() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bot.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bot.lifecycle.bench", description=__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="passes over the held-out set")
     parser.add_argument("--skip-training", action="store_true", help="do not time a training")
     args = parser.parse_args()

@@ -27,14 +27,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.nlu_data import training_examples
+from bot.core.nlu_data import training_examples
+from bot.paths import DATA_DIR
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 UNDETERMINED = "und"
 
 

@@ -20,19 +20,19 @@ from typing import Any
 
 import yaml
 
-from bot.assistant import Assistant, Incoming
-from bot.language import SUPPORTED, UNDETERMINED, LanguageDetector
-from bot.nlu import FALLBACK_INTENT, TRAINED_MODEL_PATH
-from bot.nlu_data import (
+from bot.core.assistant import Assistant, Incoming
+from bot.core.language import SUPPORTED, UNDETERMINED, LanguageDetector
+from bot.core.nlu import FALLBACK_INTENT, TRAINED_MODEL_PATH
+from bot.core.nlu_data import (
     HELD_OUT_SETS,
-    RASA_PROJECT_DIR,
+    OUT_OF_SCOPE_INTENT,
     Example,
     all_held_out_examples,
     read_examples,
 )
+from bot.paths import RASA_PROJECT_DIR
 from bot.settings import Settings
 
-OUT_OF_SCOPE = "out_of_scope"
 # A model is refused when it loses more held-out messages than chance would explain this often.
 REGRESSION_SIGNIFICANCE = 0.05
 # A message of at most this many words counts as "short" in the language figures.
@@ -72,7 +72,7 @@ class Outcome:
         since both send the question to a person with the same answer."""
         if self.intent == self.example.intent:
             return True
-        return self.example.intent == OUT_OF_SCOPE and self.intent == FALLBACK_INTENT
+        return self.example.intent == OUT_OF_SCOPE_INTENT and self.intent == FALLBACK_INTENT
 
     @property
     def confidently_wrong(self) -> bool:
@@ -115,7 +115,7 @@ class Report:
 
     def fallback_rate(self, language: str | None = None) -> float:
         """Questions the bot could have answered, but said it was not sure."""
-        outcomes = [o for o in self.select(language) if o.example.intent != OUT_OF_SCOPE]
+        outcomes = [o for o in self.select(language) if o.example.intent != OUT_OF_SCOPE_INTENT]
         fell_back = sum(o.intent == FALLBACK_INTENT for o in outcomes)
         return fell_back / len(outcomes) if outcomes else 0.0
 

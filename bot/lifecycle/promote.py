@@ -1,10 +1,10 @@
 """`python -m bot promote`: put a newly trained model live, but only if it is not worse.
 
-Both models answer the held-out set; if the new one is worse (bot.evaluate.regressions: in any
-language, overall, or in confidently wrong answers, beyond the noise between two trainings), it
-is refused unless forced. Promotion replaces the live model
-file atomically and keeps the old one as `previous.tar.gz`; the running bot notices the new file
-and swaps models without a restart. With `RASA_URL`, the Rasa server is told via `PUT /model`.
+Both models answer the held-out set; if the new one is worse (bot.lifecycle.evaluate.regressions:
+in any language, overall, or in confidently wrong answers, beyond the noise between two
+trainings), it is refused unless forced. Promotion replaces the live model file atomically and
+keeps the old one as `previous.tar.gz`; the running bot notices the new file and swaps models
+without a restart. With `RASA_URL`, the Rasa server is told via `PUT /model`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import shutil
 from pathlib import Path
 from typing import TextIO
 
-from bot.evaluate import evaluate_model, format_comparison, regressions, same_file
-from bot.nlu import RasaHttpNlu
+from bot.core.nlu import RasaHttpNlu
+from bot.lifecycle.evaluate import evaluate_model, format_comparison, regressions, same_file
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)

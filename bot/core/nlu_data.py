@@ -15,7 +15,11 @@ from pathlib import Path
 
 import yaml
 
-RASA_PROJECT_DIR = Path(__file__).resolve().parent.parent / "rasa_project"
+from bot.paths import RASA_PROJECT_DIR
+
+# The intent of questions the office's bot does not answer (housing, jobs, films…).
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+
 TRAINING_DIR = RASA_PROJECT_DIR / "data" / "nlu"
 HELD_OUT_PATH = RASA_PROJECT_DIR / "tests" / "test_nlu.yml"
 PERSONAS_PATH = RASA_PROJECT_DIR / "tests" / "personas.yml"
@@ -76,8 +80,8 @@ def comparison_key(text: str) -> str:
     return " ".join("".join(c for c in text if c.isalnum() or c.isspace()).split())
 
 
-# The floor for every language (issue "Answer a newcomer's question…"): training examples per
-# intent (out_of_scope needs breadth), held-out examples per intent.
+# The floor for every language: training examples per intent (out_of_scope needs breadth),
+# held-out examples per intent.
 MIN_TRAINING = 40
 MIN_TRAINING_OUT_OF_SCOPE = 100
 MIN_HELD_OUT = 10
@@ -95,7 +99,7 @@ def problems(
             if name == "held-out":
                 need = MIN_HELD_OUT
             else:
-                need = MIN_TRAINING_OUT_OF_SCOPE if intent == "out_of_scope" else MIN_TRAINING
+                need = MIN_TRAINING_OUT_OF_SCOPE if intent == OUT_OF_SCOPE_INTENT else MIN_TRAINING
             if count < need:
                 found.append(f"{name}: {intent} has {count} examples, fewer than {need}")
         unknown = {example.intent for example in own} - set(intents)

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from bot.nlu_data import RASA_PROJECT_DIR
+from bot.paths import RASA_PROJECT_DIR
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from bot.paths import DATA_DIR
 
 # Unicode "left-to-right isolate" and "pop directional isolate": inside Arabic or Persian text
 # they keep "+49 7721 82-2153" or an e-mail address in its own order instead of reshuffling it.

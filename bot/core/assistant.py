@@ -14,11 +14,12 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 
-from bot.answers import Catalogue
-from bot.language import SUPPORTED, UNDETERMINED, LanguageDetector
-from bot.nlu import FALLBACK_INTENT, Nlu, NluResult, NluUnavailable
-from bot.nlu_data import comparison_key
-from bot.store import Kept, Question, Store, UserData
+from bot.core.answers import Catalogue
+from bot.core.language import FALLBACK_LANGUAGE, SUPPORTED, UNDETERMINED, LanguageDetector
+from bot.core.nlu import FALLBACK_INTENT, Nlu, NluResult, NluUnavailable
+from bot.core.nlu_data import OUT_OF_SCOPE_INTENT, comparison_key
+from bot.core.store import Kept, Question, Store, UserData
+from bot.telegram.limits import MAX_MESSAGE_LENGTH
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 FALLBACK = "fallback"  # the model is unsure (FallbackClassifier)
 NLU_UNAVAILABLE = "nlu_unavailable"  # the model could not be asked
 UNSUPPORTED_LANGUAGE = "unsupported_language"
-OUT_OF_SCOPE = "out_of_scope"
+OUT_OF_SCOPE = OUT_OF_SCOPE_INTENT  # the reason is the intent
 THUMBS_DOWN = "thumbs_down"  # the newcomer said an answer did not help
 UNANSWERED_REASONS = frozenset({FALLBACK, NLU_UNAVAILABLE, UNSUPPORTED_LANGUAGE, OUT_OF_SCOPE})
 # Answers worth a 👍/👎: real information, not small talk.
@@ -39,8 +40,9 @@ MEDIA_KEPT_FOR_STAFF = frozenset({"voice", "photo", "document"})
 FILE_KINDS = MEDIA_KEPT_FOR_STAFF | {"audio", "video", "video_note"}
 DOCUMENT_TYPES_KEPT = frozenset({"application/pdf"})
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
-# Long messages are kept whole up to Telegram's own limit; more is never a question.
-MAX_STORED_CHARS = 4096
+# Long messages are kept whole up to Telegram's own limit (no message is longer); more is never
+# a question. (limits.py is plain Python: the core still imports nothing of Telegram.)
+MAX_STORED_CHARS = MAX_MESSAGE_LENGTH
 # Questions for a person from one user in 24 hours; more are not passed on (the user is told).
 QUESTIONS_PER_DAY = 6
 # Texts that promise an answer from a person, and their versions for a bot without staff.
@@ -343,4 +345,4 @@ def _first_supported(*codes: str | None) -> str:
     for code in codes:
         if code in SUPPORTED:
             return code
-    return "de"
+    return FALLBACK_LANGUAGE

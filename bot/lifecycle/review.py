@@ -5,7 +5,7 @@ topic to `rasa_project/data/nlu/reviewed.yml`, grouped by topic and language, sk
 the training data or the held-out set already has. What leaves the database this way carries no
 link to the person (no chat id, no date, no number of the question) and no personal details:
 names, phone numbers, e-mail and street addresses, ids and dates are replaced by placeholders
-(bot/pii.py) before anything is written.
+(bot/core/pii.py) before anything is written.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import TextIO
 
 import yaml
 
-from bot.language import SUPPORTED
-from bot.nlu_data import (
+from bot.core.language import SUPPORTED
+from bot.core.nlu_data import (
     TRAINING_DIR,
     Example,
     all_held_out_examples,
@@ -28,14 +28,14 @@ from bot.nlu_data import (
     read_examples,
     training_examples,
 )
-from bot.pii import scrub
-from bot.store import Question, Store
+from bot.core.pii import scrub
+from bot.core.store import Question, Store
 
 REVIEWED_PATH = TRAINING_DIR / "reviewed.yml"
 HEADER = (
     "# Questions from newcomers, labelled by the integration office's staff in the Telegram\n"
     "# group and exported with `python -m bot review export`: personal details are replaced by\n"
-    "# NAME, PHONE, EMAIL, ADDRESS, ID, DATE (bot/pii.py). Read them before committing.\n"
+    "# NAME, PHONE, EMAIL, ADDRESS, ID, DATE (bot/core/pii.py). Read them before committing.\n"
 )
 # Rasa reads "[word](entity)" inside an example as an entity annotation.
 RASA_MARKUP = re.compile(r"\[[^\]]*\]\s*[({]")
