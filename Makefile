@@ -36,8 +36,8 @@ lint: $(INSTALLED)  ## ruff and mypy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-unit: $(INSTALLED)  ## only the tests that need no trained model
-	$(PY) -m pytest -m "not model"
+unit: $(INSTALLED)  ## the fast tests: no trained model, no bot process, no emulator (seconds)
+	$(PY) -m pytest -m "not model and not e2e"
 
 validate: $(INSTALLED)  ## rasa data validate
 	scripts/validate-nlu.sh

@@ -25,7 +25,7 @@ from tests.telegram_emulator import (
     the_one_reply,
 )
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
 CATALOGUE = Catalogue()
 PHONE_LANGUAGE = "uk"
 # Every text the bot can send a newcomer: each key in each language, and the answer for

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from bot.health import beat, check, heartbeat_path
@@ -108,6 +109,7 @@ def test_the_slim_image_pins_the_same_versions_as_the_lock() -> None:
     assert "rasa" not in slim and "tensorflow" not in slim
 
 
+@pytest.mark.e2e
 def test_the_bot_runs_without_rasa_or_tensorflow_installed() -> None:
     """What the slim image has: the bot's modules import, and the HTTP NLU client is chosen."""
     program = """

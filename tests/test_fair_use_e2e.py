@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.core.assistant import QUESTIONS_PER_DAY
 from tests.bench_fair_use import measure
+
+pytestmark = pytest.mark.e2e
 
 
 async def test_one_flooder_slows_nobody_and_the_group_gets_a_bounded_number_of_posts(

@@ -24,6 +24,8 @@ from tests.telegram_emulator import (
     the_one_reply,
 )
 
+pytestmark = pytest.mark.e2e
+
 CATALOGUE = Catalogue()
 GROUP = Group(-1009876543210, "Team")
 STAFF = User(9101, "de", "Berta")

@@ -17,7 +17,7 @@ from bot.core.answers import Catalogue
 from bot.telegram.flood import FLOOD_LIMIT
 from tests.telegram_emulator import TEST_TOKEN, Emulator, User, bot_process
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
 CATALOGUE = Catalogue()
 USERS = 300
 FLOOD = 200

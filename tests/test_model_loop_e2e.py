@@ -27,7 +27,7 @@ from bot.paths import RASA_PROJECT_DIR
 from tests.helpers import ANNA, GROUP, NOT_ANSWERED, UNANSWERABLE, post_of, question_id_of
 from tests.telegram_emulator import ROOT, TEST_TOKEN, Emulator, User, bot_process
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
 CATALOGUE = Catalogue()
 LOAD_USERS = 4
 FAST_EPOCHS = 3

@@ -28,8 +28,11 @@ class GraphRunner:
     batches: list[list[str]] = field(default_factory=list)
     failing: bool = False
     release: threading.Event = field(default_factory=threading.Event)
+    # Set when a batch is in the model (the parser thread waits for `release` there).
+    entered: threading.Event = field(default_factory=threading.Event)
 
     def run(self, inputs: dict[str, Any], targets: list[str]) -> dict[str, list[Parsed]]:
+        self.entered.set()
         self.release.wait(timeout=5)
         texts = [message.text for message in inputs["__message__"]]
         self.batches.append(texts)
@@ -51,6 +54,11 @@ class Agent:
         return self
 
     nlu_target = "run_RegexMessageHandler"
+
+
+async def in_the_model(runner: GraphRunner) -> None:
+    """Returns once a batch has reached the model (which holds it until released)."""
+    assert await asyncio.to_thread(runner.entered.wait, 5), "no batch reached the model"
 
 
 @pytest.fixture
@@ -75,9 +83,9 @@ async def test_messages_arriving_while_the_model_is_busy_wait_for_the_next_batch
     nlu = InProcessNlu(Agent(runner))
     runner.release.clear()
     first = asyncio.create_task(nlu.parse("first"))
-    await asyncio.sleep(0.05)  # the first batch is in the model now
+    await in_the_model(runner)
     later = [asyncio.create_task(nlu.parse(f"later {number}")) for number in range(3)]
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0)  # one turn of the loop: each task queues its text, then waits
     runner.release.set()
     await asyncio.gather(first, *later)
     assert runner.batches == [["first"], ["later 0", "later 1", "later 2"]]
@@ -112,7 +120,7 @@ async def test_a_caller_that_gives_up_does_not_hold_up_the_others(runner: GraphR
     runner.release.clear()
     impatient = asyncio.create_task(nlu.parse("impatient"))
     patient = asyncio.create_task(nlu.parse("patient"))
-    await asyncio.sleep(0.05)
+    await in_the_model(runner)  # both in the same batch
     impatient.cancel()
     runner.release.set()
     assert (await patient).intent == "about patient"

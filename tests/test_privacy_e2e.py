@@ -15,6 +15,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.core.store import timestamp, utc_now
 from bot.telegram.staff_texts import StaffTexts
 from tests.helpers import (
@@ -38,6 +40,8 @@ from tests.telegram_emulator import (
     Group,
     all_replies,
 )
+
+pytestmark = pytest.mark.e2e
 
 STAFF = StaffTexts()
 NEW_HOME = Group(-1009999999999, "Integrationsbüro Team")

@@ -47,7 +47,7 @@ from tests.telegram_emulator import (
     the_one_reply,
 )
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
 STAFF = StaffTexts()
 
 

@@ -13,7 +13,7 @@ from bot.core.store import Store
 from tests.helpers import ANNA, GROUP, post_of, staff_env
 from tests.telegram_emulator import TEST_TOKEN, Emulator, User, serving_a_bot
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
 CATALOGUE = Catalogue()
 _users = iter(range(5000, 6000))
 

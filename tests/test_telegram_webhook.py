@@ -13,7 +13,7 @@ import pytest
 from bot.core.answers import Catalogue
 from tests.telegram_emulator import TEST_TOKEN, Emulator, User, bot_process
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
 SECRET = "webhook-secret-for-tests-0123456789"
 
 
