@@ -9,6 +9,8 @@ INSTALLED := $(VENV)/.installed
 MODEL := rasa_project/models/nlu.tar.gz
 # The model the bot answers with; only `make promote` replaces it once it exists.
 LIVE := rasa_project/models/live.tar.gz
+# The settings `make run` reads (copy .env.example); tests point it elsewhere.
+ENV_FILE := ./.env
 NLU_SOURCES := rasa_project/config.yml rasa_project/domain.yml $(wildcard rasa_project/data/nlu/*.yml) \
 	$(wildcard rasa_project/components/*.py)
 
@@ -25,10 +27,11 @@ help:  ## list the targets
 
 run: $(LIVE)  ## start the bot: Telegram if TELEGRAM_BOT_TOKEN is set (.env is read), else a chat
 	@[ ! $(MODEL) -nt $(LIVE) ] || echo "Note: a newer trained model exists; 'make promote' puts it live."
-	@set -a; [ ! -f .env ] || . ./.env; set +a; \
+	@set -a; [ ! -f "$(ENV_FILE)" ] || . "$(ENV_FILE)"; set +a; \
 	if [ -n "$${TELEGRAM_BOT_TOKEN:-}" ]; then $(PY) -m bot run; else $(PY) -m bot chat; fi
 
-test: lint validate compose $(MODEL)  ## set up everything and run the whole test suite
+# The live model too: every command in the README works right after `make test`.
+test: lint validate compose $(MODEL) $(LIVE)  ## set up everything and run the whole test suite
 	$(PY) -m pytest
 
 lint: $(INSTALLED)  ## ruff and mypy
