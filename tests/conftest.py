@@ -13,8 +13,6 @@ from bot.core.language import LanguageDetector
 from bot.core.nlu import TRAINED_MODEL_PATH, InProcessNlu, NluResult, NluUnavailable, Ranked
 from bot.core.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 class ScriptedNlu:
     """Answers with a fixed result per text (or raises), for tests of the assistant alone."""

@@ -1,5 +1,5 @@
-"""What the end-to-end tests share: the staff group and its people, fresh newcomers, and finding
-the bot's posts in the group."""
+"""What several test modules share: the staff group and its people, fresh newcomers, finding the
+bot's posts in the group, questions kept and backdated in a store, the settings the code reads."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from bot.core.answers import Catalogue
+from bot.core.store import Store, timestamp, utc_now
+from bot.paths import ROOT
 from tests.fake_rasa import FakeRasa
 from tests.telegram_emulator import JSON, TEST_TOKEN, Emulator, Group, User, serving_a_bot
 
@@ -143,3 +146,23 @@ async def bot_with_fake_rasa(
     finally:
         await rasa.stop()
     assert not emulator.sent or previews_were_off(emulator)
+
+
+async def keep(store: Store, user: str | None = "u1", text: str = "Frage?", **extra: object) -> int:
+    kept = await store.keep_question(
+        user_id=user, text=text, language="de", reply_language="de", intent="out_of_scope",
+        confidence=0.9, reason="out_of_scope", **extra,  # type: ignore[arg-type]
+    )  # fmt: skip
+    assert kept.question_id is not None
+    return kept.question_id
+
+
+async def backdate(store: Store, table: str, where: str, days: float) -> None:
+    moment = timestamp(utc_now() - timedelta(days=days))
+    column = {"questions": "created_at", "users": "last_seen"}[table]
+    await store._db.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (moment,))
+
+
+def variables_read_by_the_code() -> set[str]:
+    source = (ROOT / "bot/settings.py").read_text()
+    return set(re.findall(r'get\("([A-Z_]+)"\)', source))

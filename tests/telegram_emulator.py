@@ -37,9 +37,9 @@ from aiohttp import web
 
 from bot.core.answers import Catalogue
 from bot.core.nlu import TRAINED_MODEL_PATH
+from bot.paths import ROOT
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, telegram_length
 
-ROOT = Path(__file__).resolve().parent.parent
 TEST_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 REAL_BOT = [sys.executable, "-m", "bot", "run"]
 JSON = dict[str, Any]

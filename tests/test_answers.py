@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import string
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,8 @@ from bot.core.answers import (
     international_phone,
 )
 from bot.core.nlu_data import domain_intents
+from bot.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 # The page separates the contact person's names with a no-break space: compare words, not spaces.
 SEED_PAGE = " ".join((ROOT / "data/source/integrationsfoerderung.txt").read_text("utf-8").split())
 INTENTS = domain_intents()

@@ -12,21 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answers import PER_USER_KEYS, Catalogue
+from bot.core.answers import PER_USER_KEYS
 from bot.core.assistant import MAX_STORED_CHARS
 from tests.bad_inputs import CALLBACK_DATA, NON_TEXT, TEXTS, Nasty
-from tests.helpers import ANNA, GROUP, staff_env
+from tests.helpers import ANNA, CATALOGUE, GROUP, new_user, staff_env
 from tests.telegram_emulator import (
     TEST_TOKEN,
     Emulator,
-    User,
     all_replies,
     serving_a_bot,
     the_one_reply,
 )
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
-CATALOGUE = Catalogue()
 PHONE_LANGUAGE = "uk"
 # Every text the bot can send a newcomer: each key in each language, and the answer for
 # languages it does not speak.
@@ -42,11 +40,6 @@ IN_PHONE_LANGUAGE = {
     if key not in PER_USER_KEYS
 }
 ERROR = {CATALOGUE.render("error", code) for code in CATALOGUE.codes}
-_users = iter(range(30_000, 31_000))
-
-
-def new_user() -> User:
-    return User(next(_users), PHONE_LANGUAGE)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +59,7 @@ async def emulator(database: Path) -> AsyncIterator[Emulator]:
 
 @pytest.mark.parametrize("nasty", [*TEXTS, *NON_TEXT], ids=lambda nasty: nasty.name)
 async def test_each_nasty_message_gets_one_clear_answer(emulator: Emulator, nasty: Nasty) -> None:
-    user = new_user()
+    user = new_user(PHONE_LANGUAGE)
     await emulator.send(user, **nasty.content)
     reply = await the_one_reply(emulator, user)
     assert reply not in ERROR
@@ -77,7 +70,7 @@ async def test_each_nasty_message_gets_one_clear_answer(emulator: Emulator, nast
 
 @pytest.mark.parametrize("data", CALLBACK_DATA)
 async def test_forged_or_stale_button_data_is_ignored(emulator: Emulator, data: str) -> None:
-    user = new_user()
+    user = new_user(PHONE_LANGUAGE)
     await emulator.send(user, text="/start")
     menu = (await emulator.wait_for_messages(user.id, 1))[-1]
     calls = len(emulator.calls)
@@ -89,7 +82,7 @@ async def test_forged_or_stale_button_data_is_ignored(emulator: Emulator, data: 
 
 
 async def test_other_update_kinds_are_survived(emulator: Emulator) -> None:
-    user = new_user()
+    user = new_user(PHONE_LANGUAGE)
     message = await emulator.send(user, text="Wo ist das Büro?")
     await emulator.wait_for_messages(user.id, 1)
     edited = {**message, "text": "Wo ist das Büro??", "edit_date": int(time.time())}

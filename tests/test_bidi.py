@@ -11,9 +11,9 @@ import unicodedata
 import pytest
 from bidi import get_base_level, get_display
 
-from bot.core.answers import PER_USER_KEYS, USER_PLACEHOLDERS, Catalogue
+from bot.core.answers import PER_USER_KEYS, USER_PLACEHOLDERS
+from tests.helpers import CATALOGUE
 
-CATALOGUE = Catalogue()
 RIGHT_TO_LEFT = [code for code, language in CATALOGUE.languages.items() if language.rtl]
 CONTROLS = re.compile("[\u2066-\u2069\u200e\u200f\u202a-\u202e]")
 ARABIC_LETTER = re.compile("[\u0600-\u06ff]")

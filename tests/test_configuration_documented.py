@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def variables_read_by_the_code() -> set[str]:
-    source = (ROOT / "bot/settings.py").read_text()
-    return set(re.findall(r'get\("([A-Z_]+)"\)', source))
+from bot.paths import ROOT
+from tests.helpers import variables_read_by_the_code
 
 
 def test_env_example_documents_exactly_the_settings() -> None:

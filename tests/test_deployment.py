@@ -18,8 +18,9 @@ import yaml
 
 from bot.health import beat, check, heartbeat_path
 from bot.lifecycle.promote import RASA_MODEL_FILE
+from bot.paths import ROOT
 from bot.settings import Settings
-from tests.test_configuration_documented import ROOT, variables_read_by_the_code
+from tests.helpers import variables_read_by_the_code
 
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES: dict[str, Any] = COMPOSE["services"]

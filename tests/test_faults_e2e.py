@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answers import Catalogue
 from tests.fake_rasa import FakeRasa
+from tests.helpers import CATALOGUE, new_user
 from tests.telegram_emulator import (
     TEST_TOKEN,
     Emulator,
@@ -26,14 +26,8 @@ from tests.telegram_emulator import (
 
 pytestmark = pytest.mark.e2e
 
-CATALOGUE = Catalogue()
 GROUP = Group(-1009876543210, "Team")
 STAFF = User(9101, "de", "Berta")
-_users = iter(range(20_000, 21_000))
-
-
-def new_user() -> User:
-    return User(next(_users), "de")
 
 
 @dataclass

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.store import timestamp, utc_now
+from bot.paths import ROOT
 from bot.telegram.staff_texts import StaffTexts
 from tests.helpers import (
     ANNA,
@@ -33,7 +34,6 @@ from tests.helpers import (
 )
 from tests.telegram_emulator import (
     JSON,
-    ROOT,
     TEST_TOKEN,
     Emulator,
     Fault,

@@ -5,12 +5,12 @@ is used."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from bot.paths import ROOT
+
 GERMAN = yaml.safe_load((ROOT / "data/answers/de.yml").read_text(encoding="utf-8"))
 SECURITY = (ROOT / "docs/security.md").read_text(encoding="utf-8")
 HEADING = "Datenschutz 🔒"

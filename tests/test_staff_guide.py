@@ -5,12 +5,12 @@ the bot uses, so staff recognise what they see in the group."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from bot.paths import ROOT
+
 EXAMPLES = {"id": 42, "label": "Deutschkurs", "count": 7, "page": 1, "pages": 2, "kind": "Foto"}
 
 

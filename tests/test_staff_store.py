@@ -17,7 +17,7 @@ from bot.core.store import (
     STAFF_REPLY,
     Store,
 )
-from tests.test_store import backdate, keep
+from tests.helpers import backdate, keep
 
 OLD_GROUP, NEW_GROUP = -1001, -1002
 

@@ -5,28 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import timedelta
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from bot.core.store import MIGRATIONS, Kept, Store, UserLanguage, timestamp, utc_now
-
-
-async def keep(store: Store, user: str | None = "u1", text: str = "Frage?", **extra: object) -> int:
-    kept = await store.keep_question(
-        user_id=user, text=text, language="de", reply_language="de", intent="out_of_scope",
-        confidence=0.9, reason="out_of_scope", **extra,  # type: ignore[arg-type]
-    )  # fmt: skip
-    assert kept.question_id is not None
-    return kept.question_id
-
-
-async def backdate(store: Store, table: str, where: str, days: float) -> None:
-    moment = timestamp(utc_now() - timedelta(days=days))
-    column = {"questions": "created_at", "users": "last_seen"}[table]
-    await store._db.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (moment,))
+from bot.core.store import MIGRATIONS, Kept, Store, UserLanguage
+from tests.helpers import backdate, keep
 
 
 async def test_a_new_database_is_migrated_to_the_latest_version_in_wal_mode(

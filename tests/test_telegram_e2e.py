@@ -10,16 +10,10 @@ import pytest
 
 from bot.core.answers import Catalogue
 from bot.core.store import Store
-from tests.helpers import ANNA, GROUP, post_of, staff_env
+from tests.helpers import ANNA, CATALOGUE, GROUP, new_user, post_of, staff_env
 from tests.telegram_emulator import TEST_TOKEN, Emulator, User, serving_a_bot
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
-CATALOGUE = Catalogue()
-_users = iter(range(5000, 6000))
-
-
-def new_user(language_code: str | None = None) -> User:
-    return User(next(_users), language_code)
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +124,7 @@ async def test_the_language_is_switched_by_button_and_remembered(emulator: Emula
 async def test_questions_in_all_eight_languages(
     emulator: Emulator, text: str, language: str, intent: str
 ) -> None:
-    user = new_user()
+    user = new_user(None)
     await emulator.send(user, text=text)
     assert (await last_reply(emulator, user, 1))["text"] == CATALOGUE.render(intent, language)
 

@@ -22,9 +22,9 @@ from bot.core.nlu_data import (
     read_examples,
 )
 from bot.lifecycle.evaluate import evaluate
+from bot.paths import ROOT
 
 pytestmark = pytest.mark.model
-ROOT = Path(__file__).resolve().parent.parent
 
 # The examples, and one short question per language, with the answer they must get.
 QUESTIONS = [
