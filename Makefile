@@ -20,7 +20,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
 
-.PHONY: help run test lint unit validate compose train model promote evaluate bench lock clean
+.PHONY: help run test lint unit random validate compose train model promote evaluate bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ lint: $(INSTALLED)  ## ruff and mypy
 
 unit: $(INSTALLED)  ## the fast tests: no trained model, no bot process, no emulator (seconds)
 	$(PY) -m pytest -m "not model and not e2e"
+
+random: $(MODEL) $(LIVE)  ## the whole test suite in random order (modules and tests; seed printed)
+	$(PY) -m pytest --random-order-bucket=module
 
 validate: $(INSTALLED)  ## rasa data validate
 	scripts/validate-nlu.sh

@@ -51,6 +51,9 @@ WALK: dict[str, Run | RunElsewhere] = {
     ),
     "make test": RunElsewhere("this very run"),
     "make unit": RunElsewhere("make test (the same tests, among all the others)"),
+    "make random": RunElsewhere(
+        "make test (the same tests in file order); a run in random order is in docs/benchmarks.md"
+    ),
     "make model": RunElsewhere("make test (its prerequisite)"),
     "make train": RunElsewhere("make test on a fresh clone (the same recipe, from scratch)"),
     "make evaluate": Run(["make", "evaluate"], "Held-out set personas"),
