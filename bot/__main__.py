@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
-from bot.settings import Settings, SettingsError
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    # Libraries log request URLs (with the bot token) and their own chatter at INFO.
-    for noisy in ("httpx", "httpcore", "rasa", "tensorflow", "absl", "matplotlib"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+from bot.settings import Settings, SettingsError, configure_logging
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,8 +6,10 @@ the program with a message that says which variable and what is wrong.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,3 +144,12 @@ def _positive_int(value: str | None, name: str, default: int) -> int:
     if not value.isdigit() or int(value) == 0:
         raise SettingsError(f"{name} must be a whole number above 0, got {value!r}")
     return int(value)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    # Libraries log request URLs (with the bot token) and their own chatter at INFO.
+    for noisy in ("httpx", "httpcore", "rasa", "tensorflow", "absl", "matplotlib"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -18,13 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.__main__ import configure_logging
 from bot.core.assistant import Incoming
 from bot.core.nlu import TRAINED_MODEL_PATH
 from bot.core.nlu_data import held_out_examples
 from bot.paths import RASA_PROJECT_DIR
 from bot.runtime import running_assistant
-from bot.settings import Settings
+from bot.settings import Settings, configure_logging
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
