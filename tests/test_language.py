@@ -111,7 +111,7 @@ def _langdetect(text: str) -> str:
 def test_clearly_better_than_langdetect_on_short_held_out_messages(
     detector: LanguageDetector,
 ) -> None:
-    """The issue's yardstick: langdetect alone is weak on short messages."""
+    """The yardstick: langdetect alone is weak on short messages."""
     DetectorFactory.seed = 0
     short = [e for e in held_out_examples() if len(e.text.split()) <= SHORT_WORDS]
     ours = sum(detector.detect(e.text).language == e.language for e in short) / len(short)

@@ -26,7 +26,7 @@ from bot.paths import ROOT
 
 pytestmark = pytest.mark.model
 
-# The examples, and one short question per language, with the answer they must get.
+# Typical questions newcomers ask, and one short question per language, with their answer.
 QUESTIONS = [
     ("Wo kann ich Deutsch lernen?", "de", "ask_language_course"),
     ("مرحبا، كيف أتواصل معكم؟", "ar", "ask_contact"),
