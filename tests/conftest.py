@@ -46,6 +46,12 @@ def detector() -> LanguageDetector:
     return LanguageDetector()
 
 
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """A database file of the test module's own, for the bot process its tests share."""
+    return tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]) / "bot.sqlite3"
+
+
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     opened = await Store.open(tmp_path / "bot.sqlite3")

@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.core.answers import Catalogue
-from bot.core.store import Store, timestamp, utc_now
+from bot.core.store import KeptQuestion, Store, timestamp, utc_now
 from bot.paths import ROOT
 from tests.fake_rasa import FakeRasa
 from tests.telegram_emulator import JSON, TEST_TOKEN, Emulator, Group, User, serving_a_bot
@@ -37,6 +37,16 @@ def new_user(language_code: str | None = "de") -> User:
 
 def staff_env(database: Path, group: Group = GROUP) -> dict[str, str]:
     return {"DATABASE_PATH": str(database), "STAFF_CHAT_ID": str(group.id), "LOG_LEVEL": "INFO"}
+
+
+@contextlib.asynccontextmanager
+async def serving_with_a_staff_group(database: Path) -> AsyncIterator[Emulator]:
+    """The real bot (the trained model in-process) against a new emulator, with the office's
+    group and Anna in it; its log is `bot.log` beside the database."""
+    emulator = Emulator(TEST_TOKEN)
+    emulator.add_group(GROUP, ANNA)
+    async with serving_a_bot(emulator, staff_env(database), database.parent / "bot.log") as server:
+        yield server
 
 
 def post_of(
@@ -148,11 +158,19 @@ async def bot_with_fake_rasa(
     assert not emulator.sent or previews_were_off(emulator)
 
 
-async def keep(store: Store, user: str | None = "u1", text: str = "Frage?", **extra: object) -> int:
-    kept = await store.keep_question(
+async def keep_out_of_scope(
+    store: Store, user: str | None = "u1", text: str = "Frage?", **extra: object
+) -> KeptQuestion:
+    """A German out-of-scope question kept for a person, as the assistant would keep it."""
+    return await store.keep_question(
         user_id=user, text=text, language="de", reply_language="de", intent="out_of_scope",
         confidence=0.9, reason="out_of_scope", **extra,  # type: ignore[arg-type]
     )  # fmt: skip
+
+
+async def keep(store: Store, user: str | None = "u1", text: str = "Frage?", **extra: object) -> int:
+    """The number of a new question kept for a person."""
+    kept = await keep_out_of_scope(store, user, text, **extra)
     assert kept.question_id is not None
     return kept.question_id
 

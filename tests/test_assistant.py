@@ -28,6 +28,14 @@ def result(intent: str, confidence: float = 0.9, *ranking: tuple[str, float]) ->
     return NluResult(intent, confidence, tuple(Ranked(n, c) for n, c in ranking))
 
 
+@pytest.fixture
+def out_of_scope_assistant(make_assistant: MakeAssistant) -> Assistant:
+    """An assistant whose model finds every question out of scope: each is kept for a person."""
+    nlu = ScriptedNlu()
+    nlu.default = result("out_of_scope")
+    return make_assistant(nlu)
+
+
 async def test_a_known_question_is_answered_in_the_language_it_was_written_in(
     make_assistant: MakeAssistant, store: Store
 ) -> None:
@@ -198,11 +206,9 @@ async def test_only_photos_pdfs_and_voice_notes_within_the_limit_reach_staff(
 
 
 async def test_repeats_count_once_and_a_person_gets_a_bounded_number_a_day(
-    make_assistant: MakeAssistant, store: Store
+    out_of_scope_assistant: Assistant, store: Store
 ) -> None:
-    nlu = ScriptedNlu()
-    nlu.default = result("out_of_scope")
-    assistant = make_assistant(nlu)
+    assistant = out_of_scope_assistant
     first = await assistant.handle(Incoming("Wo ist das Jobcenter?", "u14", message_id=1))
     again = await assistant.handle(Incoming("wo ist das jobcenter", "u14", message_id=2))
     assert first.question_id == again.question_id is not None
@@ -216,11 +222,9 @@ async def test_repeats_count_once_and_a_person_gets_a_bounded_number_a_day(
 
 
 async def test_an_edited_question_updates_the_one_kept(
-    make_assistant: MakeAssistant, store: Store
+    out_of_scope_assistant: Assistant, store: Store
 ) -> None:
-    nlu = ScriptedNlu()
-    nlu.default = result("out_of_scope")
-    assistant = make_assistant(nlu)
+    assistant = out_of_scope_assistant
     first = await assistant.handle(Incoming("Wo ist das Jobcentr", "u15", message_id=7))
     edited = await assistant.handle(Incoming("Wo ist das Jobcenter?", "u15", message_id=7))
     assert first.question_id == edited.question_id

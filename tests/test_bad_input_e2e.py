@@ -43,11 +43,6 @@ ERROR = {CATALOGUE.render("error", code) for code in CATALOGUE.codes}
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("bad-input") / "bot.sqlite3"
-
-
-@pytest.fixture(scope="module")
 async def emulator(database: Path) -> AsyncIterator[Emulator]:
     log = database.parent / "bot.log"
     emulator = Emulator(TEST_TOKEN)

@@ -34,6 +34,7 @@ from tests.helpers import (
     post_of,
     previews_were_off,
     question_id_of,
+    serving_with_a_staff_group,
     staff_env,
 )
 from tests.telegram_emulator import (
@@ -43,7 +44,6 @@ from tests.telegram_emulator import (
     User,
     all_replies,
     bot_process,
-    serving_a_bot,
     the_one_reply,
 )
 
@@ -52,18 +52,11 @@ STAFF = StaffTexts()
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("staff") / "bot.sqlite3"
-
-
-@pytest.fixture(scope="module")
 async def emulator(database: Path) -> AsyncIterator[Emulator]:
-    server = Emulator(TEST_TOKEN)
-    server.add_group(GROUP, ANNA)
-    log = database.parent / "bot.log"
-    async with serving_a_bot(server, staff_env(database), log):
+    async with serving_with_a_staff_group(database) as server:
         yield server
-    assert UNANSWERABLE not in log.read_text()  # no message texts in the log at INFO
+    # No message texts in the log at INFO.
+    assert UNANSWERABLE not in (database.parent / "bot.log").read_text()
     assert previews_were_off(server)
 
 

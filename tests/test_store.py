@@ -11,7 +11,7 @@ import aiosqlite
 import pytest
 
 from bot.core.store import MIGRATIONS, Kept, Store, UserLanguage
-from tests.helpers import backdate, keep
+from tests.helpers import backdate, keep, keep_out_of_scope
 
 
 async def test_a_new_database_is_migrated_to_the_latest_version_in_wal_mode(
@@ -90,17 +90,16 @@ async def test_a_question_number_is_never_given_twice(store: Store) -> None:
 async def test_repeats_and_edits_collapse_into_the_open_question(store: Store) -> None:
     asked = await keep(store, text="Wo gibt es Hilfe?", dedupe_key="wo gibt es hilfe",
                        source_message_id=10)  # fmt: skip
-    again = await store.keep_question(
-        user_id="u1", text="wo gibt es Hilfe", language="de", reply_language="de",
-        intent="out_of_scope", confidence=0.9, reason="out_of_scope",
-        dedupe_key="wo gibt es hilfe", source_message_id=11,
-    )  # fmt: skip
+    again = await keep_out_of_scope(
+        store, text="wo gibt es Hilfe", dedupe_key="wo gibt es hilfe", source_message_id=11
+    )
     assert (again.outcome, again.question_id) == (Kept.REPEATED, asked)
-    edited = await store.keep_question(
-        user_id="u1", text="Wo gibt es Hilfe beim Amt?", language="de", reply_language="de",
-        intent="out_of_scope", confidence=0.9, reason="out_of_scope",
-        dedupe_key="wo gibt es hilfe beim amt", source_message_id=10,
-    )  # fmt: skip
+    edited = await keep_out_of_scope(
+        store,
+        text="Wo gibt es Hilfe beim Amt?",
+        dedupe_key="wo gibt es hilfe beim amt",
+        source_message_id=10,
+    )
     assert (edited.outcome, edited.question_id) == (Kept.EDITED, asked)
     [question] = await store.questions()
     assert (question.text, question.repeats) == ("Wo gibt es Hilfe beim Amt?", 1)

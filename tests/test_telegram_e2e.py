@@ -10,23 +10,16 @@ import pytest
 
 from bot.core.answers import Catalogue
 from bot.core.store import Store
-from tests.helpers import ANNA, CATALOGUE, GROUP, new_user, post_of, staff_env
-from tests.telegram_emulator import TEST_TOKEN, Emulator, User, serving_a_bot
+from tests.helpers import CATALOGUE, new_user, post_of, serving_with_a_staff_group
+from tests.telegram_emulator import Emulator, User
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("e2e") / "bot.sqlite3"
-
-
-@pytest.fixture(scope="module")
 async def emulator(database: Path) -> AsyncIterator[Emulator]:
-    emulator = Emulator(TEST_TOKEN)
-    emulator.add_group(GROUP, ANNA)
     # The process keeps running whatever it was sent: no traceback may reach its log.
-    async with serving_a_bot(emulator, staff_env(database), database.parent / "bot.log") as server:
+    async with serving_with_a_staff_group(database) as server:
         yield server
 
 

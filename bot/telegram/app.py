@@ -133,13 +133,13 @@ def add_handlers(application: BotApplication, staff_chat_id: int | None = None) 
         ("forget", newcomer.forget_command),
     ):
         application.add_handler(CommandHandler(name, callback, filters=private))
-    for pattern, callback in (
+    for pattern, on_press in (
         (keyboards.TOPIC_PRESS, newcomer.topic_button),
         (keyboards.LANGUAGE_MENU_PRESS, newcomer.language_menu_button),
         (keyboards.LANGUAGE_PRESS, newcomer.language_button),
         (keyboards.FORGET_PRESS, newcomer.forget_button),
     ):
-        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+        application.add_handler(CallbackQueryHandler(on_press, pattern=pattern))
     application.add_handler(CallbackQueryHandler(newcomer.unknown_button))
     # A command we do not know gets the help text, not a guess.
     application.add_handler(MessageHandler(private & filters.COMMAND, newcomer.help_command))

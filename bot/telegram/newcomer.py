@@ -7,8 +7,11 @@ off for every message (app.py), so no text shows a stranger's page.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
@@ -167,54 +170,54 @@ async def _reply_with(update: Update, context: Context, key: str) -> None:
     await send_text(update.effective_message, context.bot_data.assistant, key, language)
 
 
-async def _pressed_in_private(update: Update) -> tuple[Message, str] | None:
-    """The message under a pressed button and the button's value (the pattern's group), if the
-    press came from a private chat; the press is acknowledged either way."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    message = query.message
-    if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
-        logger.info("Ignored a newcomer button outside a private chat")
-        return None
-    return message, query.data.split(":", 1)[1] if query.data else ""
+# A newcomer's button handler, given the message under the button and the button's value.
+PressHandler = Callable[[Update, Context, Message, str], Coroutine[Any, Any, None]]
 
 
-async def topic_button(update: Update, context: Context) -> None:
+def private_press(handler: PressHandler) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+    """Acknowledges the press; calls `handler` with the message under the button and the value
+    after "kind:" if the press came from a private chat, and ignores it anywhere else."""
+
+    @functools.wraps(handler)
+    async def handle(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None  # routed by a pattern on the data
+        await query.answer()
+        message = query.message
+        if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
+            logger.info("Ignored a newcomer button outside a private chat")
+            return
+        await handler(update, context, message, query.data.split(":", 1)[1])
+
+    return handle
+
+
+@private_press
+async def topic_button(update: Update, context: Context, message: Message, topic: str) -> None:
     """A topic button (keyboards.TOPIC_PRESS): that topic's answer."""
-    pressed = await _pressed_in_private(update)
-    if pressed is not None:
-        message, topic = pressed
-        language = await _language(update, context)
-        await send_text(message, context.bot_data.assistant, TOPICS[topic], language)
+    language = await _language(update, context)
+    await send_text(message, context.bot_data.assistant, TOPICS[topic], language)
 
 
-async def language_menu_button(update: Update, context: Context) -> None:
+@private_press
+async def language_menu_button(update: Update, context: Context, message: Message, _: str) -> None:
     """The "language" button under the topics (keyboards.LANGUAGE_MENU_PRESS): the languages."""
-    pressed = await _pressed_in_private(update)
-    if pressed is not None:
-        language = await _language(update, context)
-        await send_text(pressed[0], context.bot_data.assistant, "choose_language", language)
+    language = await _language(update, context)
+    await send_text(message, context.bot_data.assistant, "choose_language", language)
 
 
-async def language_button(update: Update, context: Context) -> None:
+@private_press
+async def language_button(update: Update, context: Context, message: Message, code: str) -> None:
     """One of the eight languages (keyboards.LANGUAGE_PRESS): kept until changed again."""
-    pressed = await _pressed_in_private(update)
-    if pressed is None:
-        return
-    message, code = pressed
     assistant = context.bot_data.assistant
     await assistant.choose_language(user_of(update)[0], code)
     await message.edit_text(assistant.text("language_set", code))
     await send_text(message, assistant, "start", code)
 
 
-async def forget_button(update: Update, context: Context) -> None:
+@private_press
+async def forget_button(update: Update, context: Context, message: Message, choice: str) -> None:
     """The answer to "delete everything?" (keyboards.FORGET_PRESS)."""
-    pressed = await _pressed_in_private(update)
-    if pressed is None:
-        return
-    message, choice = pressed
     assistant = context.bot_data.assistant
     language = await _language(update, context)
     if choice == "yes":
