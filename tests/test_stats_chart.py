@@ -7,6 +7,7 @@ import io
 from PIL import Image
 
 from bot.core.store import Store
+from bot.telegram.staff_texts import StaffTexts
 from bot.telegram.stats_chart import Week, chart
 
 
@@ -20,7 +21,7 @@ def test_the_chart_is_a_png_with_a_bar_per_week() -> None:
         )
         for n in range(40, 48)
     ]
-    picture = Image.open(io.BytesIO(chart(weeks, "Die letzten 8 Wochen")))
+    picture = Image.open(io.BytesIO(chart(weeks, StaffTexts().chart_texts())))
     assert picture.format == "PNG" and picture.size[0] >= 900
     # The first panel's bars are drawn in the first colour: there is some of it.
     colours = {colour for _, colour in picture.getcolors(maxcolors=100_000) or []}

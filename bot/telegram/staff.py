@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.core.store import ANSWERED, CONFIRMATION, DISMISSED, OPEN, STAFF_REPLY, Question, utc_now
+from bot.core.store import CONFIRMATION, OPEN, STAFF_REPLY, Question, utc_now
 from bot.telegram.common import Context, media_kind
 from bot.telegram.desk import StaffDesk
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, telegram_length
@@ -230,7 +230,7 @@ async def stats_command(update: Update, context: Context) -> None:
     week, month = await desk.store.counts(7), await desk.store.counts(30)
     open_questions = await desk.store.count_questions(OPEN)
     await desk.send(desk.texts.stats(week, month, open_questions))
-    picture = chart(await weekly(desk, CHART_WEEKS), desk.texts.render("stats_chart_title"))
+    picture = chart(await weekly(desk, CHART_WEEKS), desk.texts.chart_texts())
     await desk.send_photo(picture)
 
 
@@ -245,13 +245,12 @@ async def weekly(desk: StaffDesk, weeks: int) -> list[Week]:
     statuses: dict[date, Counter[str]] = defaultdict(Counter)
     for day, language, count in await desk.store.daily_messages(since):
         messages[_monday(day)][desk.texts.language(language)] += count
-    status_names = {OPEN: "offen", ANSWERED: "beantwortet", DISMISSED: "aussortiert"}
     for day, status, topic in await desk.store.questions_since(since):
         topics[_monday(day)][desk.texts.label_or_reason(topic)] += 1
-        statuses[_monday(day)][status_names.get(status, status)] += 1
+        statuses[_monday(day)][desk.texts.status(status)] += 1
     return [
         Week(
-            f"KW {start.isocalendar()[1]}",
+            desk.texts.render("stats_chart_week", number=start.isocalendar()[1]),
             dict(messages[start]),
             dict(topics[start]),
             dict(statuses[start]),

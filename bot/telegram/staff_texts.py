@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.core.language import other_languages
-from bot.core.store import Counts, Question
+from bot.core.store import ANSWERED, DISMISSED, OPEN, Counts, Question
 from bot.paths import DATA_DIR
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, shorten, telegram_length
+from bot.telegram.stats_chart import ChartTexts
 
 OFFICE_TIME_ZONE = ZoneInfo("Europe/Berlin")
 INBOX_PAGE_SIZE = 5
@@ -169,6 +170,19 @@ class StaffTexts:
                 self.language, week.messages_by_language, month.messages_by_language
             ),
             topics=breakdown(self.label_or_reason, week.messages_by_topic, month.messages_by_topic),
+        )
+
+    def status(self, status: str) -> str:
+        """ "open", "answered", "dismissed" in German."""
+        return str(self.raw["statuses"].get(status, status))
+
+    def chart_texts(self) -> ChartTexts:
+        headings = self.raw["stats_chart_headings"]
+        statuses = tuple(self.status(s) for s in (ANSWERED, OPEN, DISMISSED))
+        return ChartTexts(
+            self.render("stats_chart_title"),
+            (headings[0], headings[1], headings[2]),
+            (statuses[0], statuses[1], statuses[2]),
         )
 
     def label_or_reason(self, key: str) -> str:

@@ -20,7 +20,17 @@ COLOURS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf",
 )  # fmt: skip
-STATUS_COLOURS = {"beantwortet": "#2ca02c", "offen": "#ff7f0e", "aussortiert": "#9e9e9e"}
+# Answered, open, dismissed: in this order, from the bottom of a bar up.
+STATUS_COLOURS = ("#2ca02c", "#ff7f0e", "#9e9e9e")
+
+
+@dataclass(frozen=True)
+class ChartTexts:
+    """The words on the chart, from data/staff.yml (StaffTexts.chart_texts)."""
+
+    title: str
+    headings: tuple[str, str, str]  # messages by language, questions by topic, by status
+    statuses: tuple[str, str, str]  # the names of answered, open and dismissed
 
 
 @dataclass(frozen=True)
@@ -48,23 +58,21 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.truetype(path, size) if path else ImageFont.load_default()
 
 
-def chart(weeks: list[Week], title: str) -> bytes:
+def chart(weeks: list[Week], texts: ChartTexts) -> bytes:
     """A PNG with the three charts, oldest week on the left."""
     image = Image.new("RGB", (WIDTH, 3 * PANEL_HEIGHT + 70), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((MARGIN, 20), title, font=_font(26), fill="black")
-    panels = (
-        ("Nachrichten an den Bot, nach Sprache", [w.messages_by_language for w in weeks], None),
-        ("Fragen an das Team, nach Thema", [w.questions_by_topic for w in weeks], None),
-        (
-            "Fragen an das Team: beantwortet, offen oder aussortiert",
-            [w.questions_by_status for w in weeks],
-            STATUS_COLOURS,
-        ),
+    draw.text((MARGIN, 20), texts.title, font=_font(26), fill="black")
+    series = (
+        [w.messages_by_language for w in weeks],
+        [w.questions_by_topic for w in weeks],
+        [w.questions_by_status for w in weeks],
     )
-    for number, (heading, series, colours) in enumerate(panels):
+    status_colours = dict(zip(texts.statuses, STATUS_COLOURS, strict=True))
+    colours = (None, None, status_colours)
+    for number, heading in enumerate(texts.headings):
         top = 70 + number * PANEL_HEIGHT
-        _panel(draw, top, heading, [w.label for w in weeks], series, colours)
+        _panel(draw, top, heading, [w.label for w in weeks], series[number], colours[number])
     output = io.BytesIO()
     image.save(output, format="PNG")
     return output.getvalue()
