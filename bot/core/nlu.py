@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,12 +203,18 @@ def _components_on_path() -> None:
         sys.path.insert(0, str(RASA_PROJECT_DIR))
 
 
-def _parse_texts(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
-    """Several texts through the model at once (Rasa's API parses one at a time)."""
+@functools.cache
+def _batch_parser() -> Callable[[Any, list[str]], list[dict[str, Any]]]:
+    """Imported once, not per batch: the parser runs for every message."""
     _components_on_path()
     from components.rasa_internals import parse_batch
 
-    return parse_batch(agent, texts)
+    return parse_batch
+
+
+def _parse_texts(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
+    """Several texts through the model at once (Rasa's API parses one at a time)."""
+    return _batch_parser()(agent, texts)
 
 
 def _load_agent(model_path: Path) -> Any:
