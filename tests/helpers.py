@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import re
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -109,11 +108,6 @@ def latest_version(emulator: Emulator, message: JSON) -> JSON:
         m for m in emulator.sent if m["chat"]["id"] == chat_id and m["message_id"] == message_id
     ]
     return versions[-1]
-
-
-def stored_texts(database: Path) -> list[str]:
-    with sqlite3.connect(database) as connection:
-        return [row[0] for row in connection.execute("SELECT text FROM questions")]
 
 
 def previews_were_off(emulator: Emulator) -> bool:
