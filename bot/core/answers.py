@@ -12,12 +12,9 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
-import yaml
-
-from bot.paths import DATA_DIR
+from bot.paths import DATA_DIR, read_yaml
 
 # Unicode "left-to-right isolate" and "pop directional isolate": inside Arabic or Persian text
 # they keep "+49 7721 82-2153" or an e-mail address in its own order instead of reshuffling it.
@@ -66,20 +63,11 @@ class Language:
     rtl: bool
 
 
-def _read_yaml(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
 def international_phone(local: str, country_code: str = "49") -> str:
     """'07721 / 82-2153' -> '+49 7721 82-2153': readable and dialable from any phone."""
     area, _, rest = local.partition("/")
     area_digits = re.sub(r"\D", "", area).removeprefix("0")
     return f"+{country_code} {area_digits} {rest.strip()}".strip()
-
-
-def dial_string(phone: str) -> str:
-    """'+49 7721 82-2153' -> '+497721822153' (for tel: links)."""
-    return "+" + re.sub(r"\D", "", phone)
 
 
 def placeholders(template: str) -> set[str]:
@@ -92,22 +80,22 @@ class Catalogue:
     def __init__(self, data_dir: Path = DATA_DIR, retention_days: int = 90) -> None:
         self.retention_days = retention_days
         self._rendered: dict[tuple[str, str], str] = {}
-        spec = _read_yaml(data_dir / "languages.yml")
+        spec = read_yaml(data_dir / "languages.yml")
         self.fallback: str = spec["fallback"]
         self.languages: dict[str, Language] = {
             code: Language(code, entry["name"], entry["direction"] == "rtl")
             for code, entry in spec["languages"].items()
         }
         self.office: dict[str, str] = {
-            key: str(value) for key, value in _read_yaml(data_dir / "office.yml").items()
+            key: str(value) for key, value in read_yaml(data_dir / "office.yml").items()
         }
         # None: a placeholder the city's data-protection officer has not filled in yet.
         self.privacy: dict[str, str | None] = {
             key: None if value is None else str(value)
-            for key, value in _read_yaml(data_dir / "privacy.yml").items()
+            for key, value in read_yaml(data_dir / "privacy.yml").items()
         }
         self.texts: dict[str, dict[str, str]] = {
-            code: _read_yaml(data_dir / "answers" / f"{code}.yml") for code in self.languages
+            code: read_yaml(data_dir / "answers" / f"{code}.yml") for code in self.languages
         }
 
     @property
@@ -125,12 +113,14 @@ class Catalogue:
         )
         return shown
 
+    def is_rtl(self, language: str) -> bool:
+        """Written right to left (an unknown language counts as the fallback)."""
+        return self.languages.get(language, self.languages[self.fallback]).rtl
+
     def language_list(self, language: str | None = None) -> str:
         """The languages' own names, each isolated: in any text, they keep this order (with the
         Arabic comma in a right-to-left text)."""
-        rtl = (
-            language is not None and self.languages.get(language, self.languages[self.fallback]).rtl
-        )
+        rtl = language is not None and self.is_rtl(language)
         return ("، " if rtl else ", ").join(
             f"{FIRST_STRONG_ISOLATE}{language.name}{POP_ISOLATE}"
             for language in self.languages.values()
@@ -167,13 +157,13 @@ class Catalogue:
         facts["retention_days"] = str(self.retention_days)
         facts["contact_card"] = self.text("contact_card", language).format(**facts)
         text = self.text(key, language).format(**facts, **values).strip()
-        if self.languages.get(language, self.languages[self.fallback]).rtl:
+        if self.is_rtl(language):
             text = _COMMAND.sub(lambda match: isolate(match[0]), text)
         return text
 
     def isolator(self, language: str) -> Callable[[str], str]:
         """Wraps a left-to-right value for a text in `language` (unchanged in ltr languages)."""
-        if not self.languages.get(language, self.languages[self.fallback]).rtl:
+        if not self.is_rtl(language):
             return str
         return lambda value: f"{LTR_ISOLATE}{value}{POP_ISOLATE}"
 

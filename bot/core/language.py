@@ -27,21 +27,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-import yaml
 
 from bot.core.nlu_data import training_examples
-from bot.paths import DATA_DIR
+from bot.paths import DATA_DIR, read_yaml
 
 UNDETERMINED = "und"
 
 
-def _read(name: str) -> Any:
-    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
-
-
-_SPEC = _read("languages.yml")
+_SPEC = read_yaml(DATA_DIR / "languages.yml")
 SUPPORTED: tuple[str, ...] = tuple(_SPEC["languages"])
 FALLBACK_LANGUAGE: str = _SPEC["fallback"]
 # The languages the bot speaks that are written in Latin letters by nature (the others are written
@@ -65,7 +58,7 @@ def other_languages() -> dict[str, OtherLanguage]:
         code: OtherLanguage(
             code, entry["name"], tuple(entry.get("telegram") or ()), tuple(entry["samples"])
         )
-        for code, entry in _read("other_languages.yml")["languages"].items()
+        for code, entry in read_yaml(DATA_DIR / "other_languages.yml")["languages"].items()
     }
 
 
@@ -354,11 +347,8 @@ class LanguageDetector:
         posterior = _softmax(scores)
         best = max(posterior, key=posterior.__getitem__)
         source = "text" if best == text_only else "prior"
-        bar = (
-            MIN_OTHER_LANGUAGE_CONFIDENCE_SHORT
-            if len(words) <= SHORT_WORDS
-            else (MIN_OTHER_LANGUAGE_CONFIDENCE)
-        )
+        short = len(words) <= SHORT_WORDS
+        bar = MIN_OTHER_LANGUAGE_CONFIDENCE_SHORT if short else MIN_OTHER_LANGUAGE_CONFIDENCE
         if best not in SUPPORTED and best != hinted and posterior[best] < bar:
             ours = max(
                 (language for language in posterior if language in SUPPORTED),

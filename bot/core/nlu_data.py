@@ -13,9 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from bot.paths import RASA_PROJECT_DIR
+from bot.paths import RASA_PROJECT_DIR, read_yaml
 
 # The intent of questions the office's bot does not answer (housing, jobs, films…).
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -36,7 +34,7 @@ class Example:
 
 def read_examples(path: Path) -> list[Example]:
     """Every example of a Rasa NLU YAML file, with its block's intent and metadata."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    document = read_yaml(path) or {}
     examples = []
     for block in document.get("nlu") or []:
         if "intent" not in block:
@@ -57,7 +55,7 @@ def read_examples(path: Path) -> list[Example]:
 
 def domain_intents() -> list[str]:
     """The intents of rasa_project/domain.yml, in their order."""
-    domain = yaml.safe_load((RASA_PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+    domain = read_yaml(RASA_PROJECT_DIR / "domain.yml")
     return list(domain["intents"])
 
 

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.core.assistant import Assistant, Incoming
 from bot.core.language import SUPPORTED, UNDETERMINED, LanguageDetector
 from bot.core.nlu import FALLBACK_INTENT, TRAINED_MODEL_PATH
@@ -30,7 +28,7 @@ from bot.core.nlu_data import (
     all_held_out_examples,
     read_examples,
 )
-from bot.paths import RASA_PROJECT_DIR
+from bot.paths import RASA_PROJECT_DIR, read_yaml
 from bot.settings import Settings
 
 # A model is refused when it loses more held-out messages than chance would explain this often.
@@ -178,7 +176,7 @@ class OtherLanguagesReport:
 def evaluate_other_languages(
     detector: LanguageDetector, path: Path = OTHER_LANGUAGES_PATH
 ) -> OtherLanguagesReport:
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_yaml(path)
     return OtherLanguagesReport(
         detected={
             code: [detector.detect(text).language for text in entry["messages"]]

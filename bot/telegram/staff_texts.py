@@ -9,11 +9,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from bot.core.language import other_languages
 from bot.core.store import ANSWERED, DISMISSED, OPEN, Counts, Question
-from bot.paths import DATA_DIR
+from bot.paths import DATA_DIR, read_yaml
 from bot.telegram.limits import MAX_MESSAGE_LENGTH, shorten, telegram_length
 from bot.telegram.stats_chart import ChartTexts
 
@@ -42,7 +40,7 @@ def page_count(total: int) -> int:
 
 class StaffTexts:
     def __init__(self, path: Path = DATA_DIR / "staff.yml") -> None:
-        self.raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        self.raw: dict[str, Any] = read_yaml(path)
 
     @property
     def topics(self) -> dict[str, str]:
