@@ -117,11 +117,10 @@ async def privacy_command(update: Update, context: Context) -> None:
 async def mydata_command(update: Update, context: Context) -> None:
     """/mydata: everything stored about the user, in their language (GDPR Art. 15)."""
     assistant = context.bot_data.assistant
-    user_id, ui_language = user_of(update)
-    language = await assistant.reply_language(user_id, ui_language)
+    language = await _language(update, context)
     message = update.effective_message
     assert message is not None
-    data = await assistant.user_data(user_id)
+    data = await assistant.user_data(user_of(update)[0])
     for part in split_for_telegram(render_user_data(assistant, data, language)):
         await message.reply_text(part)
 
@@ -272,12 +271,11 @@ async def feedback(update: Update, context: Context) -> None:
         logger.info("Ignored unknown feedback data")
         await query.answer()
         return
-    user_id, ui_language = user_of(update)
     question = message.reply_to_message.text if message.reply_to_message else None
     reply = await assistant.feedback(
-        user_id, parsed.helpful, parsed.intent, parsed.confidence, question
+        user_of(update)[0], parsed.helpful, parsed.intent, parsed.confidence, question
     )
-    language = await assistant.reply_language(user_id, ui_language)
+    language = await _language(update, context)
     await query.answer(assistant.text("feedback_thanks", language) if reply is None else None)
     # One vote per answer: the thumbs go, the other buttons (a map link) stay.
     await message.edit_reply_markup(markup_after(assistant, parsed.intent, language))
