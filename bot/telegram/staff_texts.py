@@ -176,11 +176,10 @@ class StaffTexts:
 
     def chart_texts(self) -> ChartTexts:
         headings = self.raw["stats_chart_headings"]
-        statuses = tuple(self.status(s) for s in (ANSWERED, OPEN, DISMISSED))
         return ChartTexts(
             self.render("stats_chart_title"),
             (headings[0], headings[1], headings[2]),
-            (statuses[0], statuses[1], statuses[2]),
+            (self.status(ANSWERED), self.status(OPEN), self.status(DISMISSED)),
         )
 
     def label_or_reason(self, key: str) -> str:

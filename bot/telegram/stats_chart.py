@@ -63,16 +63,15 @@ def chart(weeks: list[Week], texts: ChartTexts) -> bytes:
     image = Image.new("RGB", (WIDTH, 3 * PANEL_HEIGHT + 70), "white")
     draw = ImageDraw.Draw(image)
     draw.text((MARGIN, 20), texts.title, font=_font(26), fill="black")
-    series = (
-        [w.messages_by_language for w in weeks],
-        [w.questions_by_topic for w in weeks],
-        [w.questions_by_status for w in weeks],
-    )
     status_colours = dict(zip(texts.statuses, STATUS_COLOURS, strict=True))
-    colours = (None, None, status_colours)
-    for number, heading in enumerate(texts.headings):
+    panels = (
+        ([w.messages_by_language for w in weeks], None),
+        ([w.questions_by_topic for w in weeks], None),
+        ([w.questions_by_status for w in weeks], status_colours),
+    )
+    for number, (heading, (series, colours)) in enumerate(zip(texts.headings, panels, strict=True)):
         top = 70 + number * PANEL_HEIGHT
-        _panel(draw, top, heading, [w.label for w in weeks], series[number], colours[number])
+        _panel(draw, top, heading, [w.label for w in weeks], series, colours)
     output = io.BytesIO()
     image.save(output, format="PNG")
     return output.getvalue()
