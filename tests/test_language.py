@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from langdetect import DetectorFactory, LangDetectException, detect
 
-from bot.core.language import UNDETERMINED, LanguageDetector, normalise
+from bot.core.language import UNDETERMINED, LanguageDetector, normalise, squeeze
 from bot.core.nlu_data import HELD_OUT_SETS, held_out_examples, read_examples
 from bot.lifecycle.evaluate import SHORT_WORDS, evaluate_other_languages
 
@@ -95,6 +95,21 @@ def test_german_loanwords_inside_another_language_do_not_decide(
 ) -> None:
     assert detector.detect("وين Integrationskurs").language == "ar"
     assert detector.detect("де Integrationskurs").language == "uk"
+
+
+def test_words_germans_write_far_more_often_stay_german_evidence(
+    detector: LanguageDetector,
+) -> None:
+    """ "Integrationskurs" inside a Persian sentence is borrowed; "du" and "ich" are not."""
+    assert {"integrationskurs", "termin", "kurs"} <= detector.loanwords
+    assert not {"du", "ich", "und"} & detector.loanwords
+
+
+def test_letters_typed_again_and_again_count_once(detector: LanguageDetector) -> None:
+    assert squeeze("hallooo telefoooon jaaaa") == "hallo telefon ja"
+    assert squeeze("Kaffee") == "Kaffee"
+    assert detector.detect("hallooo").language == "de"
+    assert detector.detect("telefoooon", ui_language="de").language == "de"
 
 
 def test_normalise_keeps_letters_and_latin_script_digits_in_words() -> None:

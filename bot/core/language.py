@@ -124,6 +124,9 @@ MIN_OTHER_LANGUAGE_CONFIDENCE_SHORT = 0.95
 SHORT_WORDS = 2
 # Below this share of known character trigrams, a word is no language we know ("xqzt", "asdfgh").
 MIN_KNOWN_TRIGRAMS = 0.5
+# A Latin word of German, English, French or Turkish examples counts as a loanword (no evidence)
+# when the other languages' examples use it at least this often per use in those four.
+MIN_BORROWED_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -173,9 +176,17 @@ def normalise(text: str) -> str:
     return " ".join(words)
 
 
+_ELONGATED = re.compile(r"(\w)\1{2,}")
+
+
+def squeeze(text: str) -> str:
+    """Letters typed three times or more count once: "hallooo" is "hallo"."""
+    return _ELONGATED.sub(r"\1", text)
+
+
 def char_ngrams(text: str, low: int = 1, high: int = 4) -> list[str]:
     grams: list[str] = []
-    for word in text.split():
+    for word in squeeze(text).split():
         padded = f" {word} "
         for size in range(low, high + 1):
             grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
@@ -272,16 +283,19 @@ class LanguageDetector:
         ]
         # German words inside other languages' examples ("Integrationskurs", "Termin") say nothing
         # about the writer's language: they are kept out of every other class, and ignored in a
-        # message that has other words too.
-        latin_native = {
-            word for lang, text in rows if lang in NATIVE_LATIN for word in text.split()
-        }
+        # message that has other words too. A word that German, English, French or Turkish
+        # examples use far more often than the others ("du", "ich", "und") is not borrowed but
+        # quoted now and then: it stays evidence of its own language.
+        native_uses: Counter[str] = Counter()
+        borrowed_uses: Counter[str] = Counter()
+        for language, text in rows:
+            uses = native_uses if language in NATIVE_LATIN else borrowed_uses
+            uses.update(set(text.split()))
+        latin_native = set(native_uses)
         self.loanwords = {
             word
-            for lang, text in rows
-            if lang not in NATIVE_LATIN
-            for word in text.split()
-            if word in latin_native
+            for word, count in borrowed_uses.items()
+            if word in latin_native and count >= MIN_BORROWED_SHARE * native_uses[word]
         }
         by_script: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for language, text in rows:
