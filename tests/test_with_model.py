@@ -67,6 +67,7 @@ FLOORS = {
     "test_nlu": (0.95, 0.015, 0.03),
 }
 MIN_LANGUAGE_ACCURACY = 0.90  # text alone, no prior
+MIN_LANGUAGE_ACCURACY_WITH_PHONE = 0.97  # replies in the message's language, phone set to it
 
 
 @pytest.mark.parametrize("name", FLOORS)
@@ -78,6 +79,7 @@ async def test_held_out_accuracy_in_every_language(model_assistant: Assistant, n
     assert report.confidently_wrong() <= max_wrong
     assert report.fallback_rate() <= max_fallback
     assert report.language_accuracy() >= MIN_LANGUAGE_ACCURACY
+    assert report.language_accuracy(phone=True) >= MIN_LANGUAGE_ACCURACY_WITH_PHONE
 
 
 async def test_an_answer_given_with_confidence_means_it(model_assistant: Assistant) -> None:
