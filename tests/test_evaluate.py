@@ -25,3 +25,18 @@ async def test_with_the_phone_set_a_message_without_letters_counts_by_its_replys
     assert [o.language_with_phone for o in report.outcomes] == ["uk", "pl", "de"]
     assert [o.language for o in report.outcomes] == ["und", "pl", "de"]
     assert report.language_accuracy(phone=True) == 2 / 3
+
+
+async def test_from_another_phone_a_reply_in_a_third_language_is_told_apart(
+    make_assistant: Callable[[ScriptedNlu], Assistant],
+) -> None:
+    """Each message is also tried from the seven phones set to another of our languages."""
+    examples = [
+        Example("Wo kann ich Deutsch lernen?", "ask_language_course", "de", False),
+        Example("777", "out_of_scope", "uk", True),
+        Example("Dzień dobry, szukam kursu niemieckiego", "ask_language_course", "de", False),
+    ]
+    report = await evaluate(make_assistant(ScriptedNlu()), examples)
+    # The German sentence is German from every phone; "777" is answered in each phone's language;
+    # the Polish one, mislabelled German here, is Polish to every phone: a third language.
+    assert report.from_other_phones == {"message": 7, "phone": 7, "elsewhere": 7}

@@ -112,6 +112,22 @@ def test_letters_typed_again_and_again_count_once(detector: LanguageDetector) ->
     assert detector.detect("telefoooon", ui_language="de").language == "de"
 
 
+def test_latin_letters_that_merely_look_transliterated_follow_the_phone(
+    detector: LanguageDetector,
+) -> None:
+    """ "doych kurs" looks like Ukrainian in Latin letters; from a German phone it is German."""
+    assert detector.detect("doych kurs", ui_language="de").language == "de"
+    assert detector.detect("doych kurs", ui_language="de", previous="uk").language == "uk"
+    # Clear transliteration still wins over the phone.
+    for text, language in [
+        ("privet, gde mozhno vyuchit nemeckij yazyk?", "ru"),
+        ("kelas almani koja ast", "fa"),
+        ("mar7aba", "ar"),
+        ("dyakuyu", "uk"),
+    ]:
+        assert detector.detect(text, ui_language="de").language == language, text
+
+
 def test_normalise_keeps_letters_and_latin_script_digits_in_words() -> None:
     assert normalise("Mar7aba!!! 👋 12") == "mar7aba"
 
@@ -138,7 +154,7 @@ def test_clearly_better_than_langdetect_on_short_held_out_messages(
 def test_languages_the_bot_does_not_speak_are_recognised_on_their_held_out_set(
     detector: LanguageDetector,
 ) -> None:
-    """Floors a little under `make evaluate`'s figures: 94.8% of 363 messages in 17 languages."""
+    """Floors a little under `make evaluate`'s figures: 94.5% of 363 messages in 17 languages."""
     others = evaluate_other_languages(detector)
     assert others.recognised() >= 0.92
     assert min(others.recognised(language) for language in others.detected) >= 0.75
@@ -146,13 +162,13 @@ def test_languages_the_bot_does_not_speak_are_recognised_on_their_held_out_set(
 
 @pytest.mark.parametrize("path", HELD_OUT_SETS.values(), ids=HELD_OUT_SETS.keys())
 def test_our_languages_with_the_phone_set_to_them(detector: LanguageDetector, path: Path) -> None:
-    """As most newcomers' phones are: floors under the measured 99.3% / 97.9% (personas) and
-    97.7% / 91.4% (test_nlu, a third of it hard cases) for all and for one or two words."""
+    """As most newcomers' phones are: floors under the measured 100% / 100% (personas) and
+    98.6% / 94.7% (test_nlu, a third of it hard cases) for all and for one or two words."""
     examples = read_examples(path)
     right = [
         detector.detect(e.text, ui_language=e.language).language == e.language for e in examples
     ]
     short = [ok for ok, e in zip(right, examples, strict=True) if len(e.text.split()) <= 2]
-    floor_all, floor_short = (0.98, 0.95) if path.name == "personas.yml" else (0.965, 0.89)
+    floor_all, floor_short = (0.99, 0.97) if path.name == "personas.yml" else (0.975, 0.925)
     assert sum(right) / len(right) >= floor_all
     assert sum(short) / len(short) >= floor_short

@@ -40,6 +40,7 @@ FALLBACK_LANGUAGE: str = _SPEC["fallback"]
 # The languages the bot speaks that are written in Latin letters by nature (the others are written
 # in Latin letters too, by some, which the training examples show).
 NATIVE_LATIN = tuple(c for c, entry in _SPEC["languages"].items() if entry["script"] == "latin")
+TRANSLITERATED = tuple(c for c in SUPPORTED if c not in NATIVE_LATIN)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
 EVIDENCE_WEIGHT = 0.25
 PREVIOUS_LANGUAGE_BONUS = 5.0
 UI_LANGUAGE_BONUS = 4.0
+# Taken from the scores of our languages written in another script when a Latin-script message
+# comes from a phone set to another of our languages (docs/language-detection.md).
+TRANSLITERATION_DOUBT = 3.0
 # A language the bot does not speak is decided only when the text makes it this likely: a message
 # in one of our languages that looks a little like Polish stays ours. One or two words are little
 # evidence: for them, the bar is higher.
@@ -273,10 +277,12 @@ class LanguageDetector:
         evidence_weight: float = EVIDENCE_WEIGHT,
         previous_bonus: float = PREVIOUS_LANGUAGE_BONUS,
         ui_bonus: float = UI_LANGUAGE_BONUS,
+        transliteration_doubt: float = TRANSLITERATION_DOUBT,
     ) -> None:
         self.evidence_weight = evidence_weight
         self.previous_bonus = previous_bonus
         self.ui_bonus = ui_bonus
+        self.transliteration_doubt = transliteration_doubt
         rows = [
             (language, normalise(text))
             for language, text in (read_training_texts() if samples is None else samples)
@@ -358,6 +364,13 @@ class LanguageDetector:
         for language, bonus in ((previous, self.previous_bonus), (hinted, self.ui_bonus)):
             if language in scores:
                 scores[language] += bonus
+        if script == "latin" and hinted in SUPPORTED:
+            # Arabic, Persian, Russian or Ukrainian in Latin letters from a phone set to another of
+            # our languages: a short text that merely looks like one ("dojch kurs") is more likely
+            # the phone's language, and a reply in a third language is the worst miss.
+            for language in TRANSLITERATED:
+                if language in scores and language not in (hinted, previous):
+                    scores[language] -= self.transliteration_doubt
         posterior = _softmax(scores)
         best = max(posterior, key=posterior.__getitem__)
         source = "text" if best == text_only else "prior"

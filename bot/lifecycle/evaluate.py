@@ -89,6 +89,8 @@ class Outcome:
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    # Each message as if sent from a phone set to each other of our languages: see other_phones.
+    from_other_phones: Counter[str] = field(default_factory=Counter)
 
     def languages(self) -> list[str]:
         """The languages of the evaluated messages, in the project's order."""
@@ -159,7 +161,27 @@ async def evaluate(assistant: Assistant, examples: list[Example]) -> Report:
             )
         )
     report.seconds = time.perf_counter() - started
+    report.from_other_phones = from_other_phones(assistant.detector, examples)
     return report
+
+
+def from_other_phones(detector: LanguageDetector, examples: list[Example]) -> Counter[str]:
+    """Where the reply goes when the phone is set to another of our languages than the
+    message's: "message" (its own language), "phone" (the phone's: one the writer chose to read,
+    also for a message without letters) or "elsewhere" (a third language, or "I don't speak
+    it"): the worst miss."""
+    where: Counter[str] = Counter()
+    for example in examples:
+        for phone in SUPPORTED:
+            if phone != example.language:
+                detected = detector.detect(example.text, ui_language=phone).language
+                if detected == example.language:
+                    where["message"] += 1
+                elif detected in (phone, UNDETERMINED):
+                    where["phone"] += 1
+                else:
+                    where["elsewhere"] += 1
+    return where
 
 
 @dataclass
@@ -250,6 +272,14 @@ def format_report(report: Report, name: str = "") -> str:
     for outcome in report.outcomes:
         if outcome.language != outcome.example.language:
             wrong_language[outcome.example.language][outcome.language] += 1
+    where = report.from_other_phones
+    if total := sum(where.values()):
+        lines += [
+            "",
+            "From a phone set to another of our languages (each message x 7), the reply is in",
+            f"  the message's language {where['message'] / total:.1%}, the phone's "
+            f"{where['phone'] / total:.1%}, a third language {where['elsewhere'] / total:.1%}",
+        ]
     lines += ["", "Language detection mistakes (label: detected as):"]
     for language in languages:
         mistakes = ", ".join(f"{code} {n}" for code, n in wrong_language[language].most_common(5))
