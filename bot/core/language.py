@@ -12,7 +12,9 @@
    is undetermined and the reply keeps the user's language.
 3. **Priors**: the language the user wrote in last time, and Telegram's `language_code` (also when
    it is a language the bot does not speak). Short messages ("ok", "Deutschkurs?") carry little
-   evidence, so the priors decide; long ones overrule them.
+   evidence, so the priors decide; long ones overrule them. Latin letters that merely look like
+   transliterated Arabic, Persian, Russian or Ukrainian ("doych kurs") need more evidence when the
+   phone is set to another of our languages.
 
 The languages the bot speaks, and their scripts, come from `data/languages.yml` alone.
 docs/language-detection.md explains the design and its measured accuracy.
