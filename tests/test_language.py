@@ -115,9 +115,9 @@ def test_letters_typed_again_and_again_count_once(detector: LanguageDetector) ->
 def test_latin_letters_that_merely_look_transliterated_follow_the_phone(
     detector: LanguageDetector,
 ) -> None:
-    """ "doych kurs" looks like Ukrainian in Latin letters; from a German phone it is German."""
-    assert detector.detect("doych kurs", ui_language="de").language == "de"
-    assert detector.detect("doych kurs", ui_language="de", previous="uk").language == "uk"
+    """ "doytsch" looks like Ukrainian in Latin letters; from a German phone it is German."""
+    assert detector.detect("doytsch", ui_language="de").language == "de"
+    assert detector.detect("doytsch", ui_language="de", previous="uk").language == "uk"
     # Clear transliteration still wins over the phone.
     for text, language in [
         ("privet, gde mozhno vyuchit nemeckij yazyk?", "ru"),

@@ -13,7 +13,7 @@
 3. **Priors**: the language the user wrote in last time, and Telegram's `language_code` (also when
    it is a language the bot does not speak). Short messages ("ok", "Deutschkurs?") carry little
    evidence, so the priors decide; long ones overrule them. Latin letters that merely look like
-   transliterated Arabic, Persian, Russian or Ukrainian ("doych kurs") need more evidence when the
+   transliterated Arabic, Persian, Russian or Ukrainian ("doytsch") need more evidence when the
    phone is set to another of our languages.
 
 The languages the bot speaks, and their scripts, come from `data/languages.yml` alone.
