@@ -368,7 +368,7 @@ class LanguageDetector:
                 scores[language] += bonus
         if script == "latin" and hinted in SUPPORTED:
             # Arabic, Persian, Russian or Ukrainian in Latin letters from a phone set to another of
-            # our languages: a short text that merely looks like one ("dojch kurs") is more likely
+            # our languages: a short text that merely looks like one ("doytsch") is more likely
             # the phone's language, and a reply in a third language is the worst miss.
             for language in TRANSLITERATED:
                 if language in scores and language not in (hinted, previous):

@@ -89,7 +89,7 @@ class Outcome:
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
-    # Each message as if sent from a phone set to each other of our languages: see other_phones.
+    # Each message as if sent from a phone set to each other of our languages: from_other_phones.
     from_other_phones: Counter[str] = field(default_factory=Counter)
 
     def languages(self) -> list[str]:
