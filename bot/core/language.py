@@ -299,18 +299,17 @@ class LanguageDetector:
         for language, text in rows:
             uses = native_uses if language in NATIVE_LATIN else borrowed_uses
             uses.update(set(text.split()))
-        latin_native = set(native_uses)
         self.loanwords = {
             word
             for word, count in borrowed_uses.items()
-            if word in latin_native and count >= MIN_BORROWED_SHARE * native_uses[word]
+            if word in native_uses and count >= MIN_BORROWED_SHARE * native_uses[word]
         }
         by_script: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for language, text in rows:
             for script in {s for word in text.split() if (s := dominant_script(word))}:
                 words = words_in_script(text, script).split()
                 if script == "latin" and language not in NATIVE_LATIN:
-                    words = [word for word in words if word not in latin_native]
+                    words = [word for word in words if word not in native_uses]
                 if words:
                     by_script[script].append((language, " ".join(words)))
         self._models = {script: NaiveBayes(samples) for script, samples in by_script.items()}

@@ -89,8 +89,6 @@ class Outcome:
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
-    # Each message as if sent from a phone set to each other of our languages: from_other_phones.
-    from_other_phones: Counter[str] = field(default_factory=Counter)
 
     def languages(self) -> list[str]:
         """The languages of the evaluated messages, in the project's order."""
@@ -161,7 +159,6 @@ async def evaluate(assistant: Assistant, examples: list[Example]) -> Report:
             )
         )
     report.seconds = time.perf_counter() - started
-    report.from_other_phones = from_other_phones(assistant.detector, examples)
     return report
 
 
@@ -236,7 +233,9 @@ TARGETS = (
 )
 
 
-def format_report(report: Report, name: str = "") -> str:
+def format_report(report: Report, name: str = "", other_phones: Counter[str] | None = None) -> str:
+    """The report's table and confusions; with `other_phones` (from_other_phones), where the
+    replies go from the other phones."""
     lines = [
         f"Held-out set {name}: {len(report.outcomes)} messages, answered in {report.seconds:.1f} s",
         "",
@@ -272,8 +271,8 @@ def format_report(report: Report, name: str = "") -> str:
     for outcome in report.outcomes:
         if outcome.language != outcome.example.language:
             wrong_language[outcome.example.language][outcome.language] += 1
-    where = report.from_other_phones
-    if total := sum(where.values()):
+    if other_phones and (total := sum(other_phones.values())):
+        where = other_phones
         lines += [
             "",
             "From a phone set to another of our languages (each message x 7), the reply is in",
@@ -391,13 +390,12 @@ async def main(settings: Settings) -> int:
 
     only_this_model = replace(settings, model_path=TRAINED_MODEL_PATH, rasa_url=None)
     async with running_assistant(only_this_model, ":memory:") as assistant:
-        reports = {
-            name: await evaluate(assistant, read_examples(path))
-            for name, path in HELD_OUT_SETS.items()
-        }
+        examples = {name: read_examples(path) for name, path in HELD_OUT_SETS.items()}
+        reports = {name: await evaluate(assistant, examples[name]) for name in examples}
         others = evaluate_other_languages(assistant.detector)
     for name, report in reports.items():
-        print(format_report(report, name) + "\n")
+        other_phones = from_other_phones(assistant.detector, examples[name])
+        print(format_report(report, name, other_phones) + "\n")
     print(format_other_languages(others) + "\n")
     print("\n\n".join(format_targets(report, others, name) for name, report in reports.items()))
     report = Report([o for r in reports.values() for o in r.outcomes])
